@@ -1,0 +1,131 @@
+//! What a document is after reading: its identity, file kind, pages, words and lines.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use crate::geometry::BBox;
+use crate::provenance::SourceKind;
+
+/// SHA-256 of the original bytes, lower-case hex. Identifies a document everywhere.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ContentHash(String);
+
+impl ContentHash {
+    /// Wraps a hex digest; accepts only 64 lower-case hex characters.
+    pub fn from_hex(hex: &str) -> Option<Self> {
+        (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+            .then(|| Self(hex.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The first 12 hex characters: what a person types to name a document.
+    pub fn short(&self) -> &str {
+        &self.0[..12]
+    }
+}
+
+impl fmt::Display for ContentHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// File kind found by sniffing the first bytes (never the extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    Pdf,
+    Png,
+    Jpeg,
+    Tiff,
+    /// XML whose root is a CII `CrossIndustryInvoice` / ZUGFeRD 1 `CrossIndustryDocument`.
+    CiiXml,
+    /// XML whose root is a UBL `Invoice` or `CreditNote`.
+    UblXml,
+    /// Any other XML.
+    OtherXml,
+}
+
+impl FileKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FileKind::Pdf => "pdf",
+            FileKind::Png => "png",
+            FileKind::Jpeg => "jpeg",
+            FileKind::Tiff => "tiff",
+            FileKind::CiiXml => "cii_xml",
+            FileKind::UblXml => "ubl_xml",
+            FileKind::OtherXml => "xml",
+        }
+    }
+
+    pub fn is_image(&self) -> bool {
+        matches!(self, FileKind::Png | FileKind::Jpeg | FileKind::Tiff)
+    }
+}
+
+/// Index of a word on its page's `words`.
+pub type WordIndex = u32;
+
+/// A word: characters that belong together, with a box in page space.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Word {
+    pub text: String,
+    pub bbox: BBox,
+    /// Recogniser confidence (1.0 for a text layer).
+    pub confidence: f32,
+}
+
+/// A line of words in reading order, left to right.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    pub words: Vec<WordIndex>,
+    pub bbox: BBox,
+}
+
+/// One page: its size in points and what was read from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page {
+    /// Zero-based page number.
+    pub index: u32,
+    pub width: f32,
+    pub height: f32,
+    /// Where the words came from (text layer or OCR).
+    pub text_source: SourceKind,
+    pub words: Vec<Word>,
+    /// Lines sorted top to bottom.
+    pub lines: Vec<Line>,
+}
+
+impl Page {
+    /// The text of a line, words joined by single spaces.
+    pub fn line_text(&self, line: &Line) -> String {
+        let mut s = String::new();
+        for (i, w) in line.words.iter().enumerate() {
+            if i > 0 {
+                s.push(' ');
+            }
+            s.push_str(&self.words[*w as usize].text);
+        }
+        s
+    }
+
+    /// All text of the page, one line per line.
+    pub fn text(&self) -> String {
+        self.lines.iter().map(|l| self.line_text(l)).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// Why a page or document has no usable text (drives the "needs OCR" route).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextLayerStatus {
+    /// The text layer has enough readable words.
+    Usable,
+    /// No text layer, or too little / unreadable text: the page needs OCR.
+    NeedsOcr,
+}

@@ -1,0 +1,4 @@
+//! Reading inputs.
+pub mod einvoice;
+pub mod error;
+pub use error::DocumentError;

@@ -1,0 +1,1 @@
+//! Business-rule checks (IBAN, VAT ID, BIC, currency, tax rates, dates).

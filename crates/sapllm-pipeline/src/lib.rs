@@ -1,0 +1,2 @@
+//! The eight pipeline stages.
+pub mod checks;
