@@ -42,12 +42,8 @@ pub enum FileKind {
     Png,
     Jpeg,
     Tiff,
-    /// XML whose root is a CII `CrossIndustryInvoice` / ZUGFeRD 1 `CrossIndustryDocument`.
-    CiiXml,
-    /// XML whose root is a UBL `Invoice` or `CreditNote`.
-    UblXml,
-    /// Any other XML.
-    OtherXml,
+    /// An XML file (an e-invoice when its root is CII, UBL or Order-X; the parser decides).
+    Xml,
 }
 
 impl FileKind {
@@ -57,10 +53,15 @@ impl FileKind {
             FileKind::Png => "png",
             FileKind::Jpeg => "jpeg",
             FileKind::Tiff => "tiff",
-            FileKind::CiiXml => "cii_xml",
-            FileKind::UblXml => "ubl_xml",
-            FileKind::OtherXml => "xml",
+            FileKind::Xml => "xml",
         }
+    }
+
+    /// Parses the name written by [`FileKind::as_str`].
+    pub fn parse(name: &str) -> Option<Self> {
+        [FileKind::Pdf, FileKind::Png, FileKind::Jpeg, FileKind::Tiff, FileKind::Xml]
+            .into_iter()
+            .find(|k| k.as_str() == name)
     }
 
     pub fn is_image(&self) -> bool {

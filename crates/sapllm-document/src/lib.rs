@@ -1,4 +1,19 @@
-//! Reading inputs.
+//! Reading inputs into the domain model.
+//!
+//! - [`sniff`]: file type from magic bytes;
+//! - [`pdf`]: PDFs through PDFium — words and lines with boxes (grouped here from single
+//!   glyphs, see [`layout`]), embedded files, rendering;
+//! - [`einvoice`]: e-invoice XML (CII, ZUGFeRD 1/2, Factur-X, XRechnung, UBL, Order-X) read
+//!   exactly, with hostile XML refused;
+//! - [`native`]: the one resolver for native libraries (PDFium, ONNX Runtime).
+//!
+//! This crate reads; it makes no pipeline decisions.
+
 pub mod einvoice;
 pub mod error;
+pub mod layout;
+pub mod native;
+pub mod pdf;
+pub mod sniff;
+
 pub use error::DocumentError;

@@ -1,2 +1,3 @@
 //! The eight pipeline stages.
 pub mod checks;
+pub mod extraction;

@@ -1,0 +1,1 @@
+//! Extraction stage (owned by the extraction work package; interface agreed in the brief).
