@@ -13,7 +13,10 @@ use roxmltree::Node;
 
 /// Whether `node` is an element whose local name is one of the `|`-separated alternatives.
 fn is_named(node: &Node<'_, '_>, segment: &str) -> bool {
-    node.is_element() && segment.split('|').any(|name| node.tag_name().name() == name)
+    node.is_element()
+        && segment
+            .split('|')
+            .any(|name| node.tag_name().name() == name)
 }
 
 /// Child elements named `segment` (alternatives allowed), in document order.
@@ -54,15 +57,23 @@ pub(crate) fn find<'a, 'i>(node: Node<'a, 'i>, path: &[&str]) -> Option<Node<'a,
 /// Trimmed text content of an element; `None` when empty. Text split by comments or CDATA
 /// sections is joined.
 pub(crate) fn text<'a>(node: Node<'a, '_>) -> Option<String> {
-    let joined: String =
-        node.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
+    let joined: String = node
+        .children()
+        .filter(|c| c.is_text())
+        .filter_map(|c| c.text())
+        .collect();
     let trimmed = joined.trim();
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
 /// The first element on `path` that has non-empty text, with that text.
-pub(crate) fn find_text<'a, 'i>(node: Node<'a, 'i>, path: &[&str]) -> Option<(Node<'a, 'i>, String)> {
-    find_all(node, path).into_iter().find_map(|n| text(n).map(|t| (n, t)))
+pub(crate) fn find_text<'a, 'i>(
+    node: Node<'a, 'i>,
+    path: &[&str],
+) -> Option<(Node<'a, 'i>, String)> {
+    find_all(node, path)
+        .into_iter()
+        .find_map(|n| text(n).map(|t| (n, t)))
 }
 
 /// An attribute by local name, trimmed; `None` when absent or empty.
@@ -108,7 +119,11 @@ fn sibling_position(node: Node<'_, '_>) -> Option<usize> {
     if count < 2 {
         return None;
     }
-    parent.children().filter(same).position(|n| n == node).map(|p| p + 1)
+    parent
+        .children()
+        .filter(same)
+        .position(|n| n == node)
+        .map(|p| p + 1)
 }
 
 #[cfg(test)]
@@ -122,8 +137,14 @@ mod tests {
         )
         .unwrap();
         let root = doc.root_element();
-        assert_eq!(find_text(root, &["a", "b"]).map(|(_, t)| t).as_deref(), Some("v"));
-        assert_eq!(find_text(root, &["x|c"]).map(|(_, t)| t).as_deref(), Some("w"));
+        assert_eq!(
+            find_text(root, &["a", "b"]).map(|(_, t)| t).as_deref(),
+            Some("v")
+        );
+        assert_eq!(
+            find_text(root, &["x|c"]).map(|(_, t)| t).as_deref(),
+            Some("w")
+        );
         let (node, _) = find_text(root, &["a", "b"]).unwrap();
         assert_eq!(node_path(node), "/r/p:a[2]/p:b");
         assert!(find(root, &["a", "zz"]).is_none());

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{NaiveDate, Weekday};
 use roxmltree::Node;
 use rust_decimal::Decimal;
 use sapllm_core::{
@@ -29,7 +29,9 @@ pub(crate) fn parse_decimal(raw: &str) -> Option<Decimal> {
     }
     Decimal::from_str(s).ok().or_else(|| {
         // Exponent notation is legal for xs:decimal-like types in some producers' output.
-        s.contains(['e', 'E']).then(|| Decimal::from_scientific(s).ok()).flatten()
+        s.contains(['e', 'E'])
+            .then(|| Decimal::from_scientific(s).ok())
+            .flatten()
     })
 }
 
@@ -44,10 +46,13 @@ pub(crate) fn parse_decimal(raw: &str) -> Option<Decimal> {
 pub(crate) fn parse_date(raw: &str, format: Option<&str>) -> Option<NaiveDate> {
     let s = raw.trim();
     match format {
-        Some("102") | Some("203") | Some("204") => digits_date(s),
+        // Some producers write an ISO date despite the qualifier; it is unambiguous, so take it.
+        Some("102") | Some("203") | Some("204") => digits_date(s).or_else(|| iso_date(s)),
         Some("610") => {
             let (y, m) = (s.get(0..4)?.parse().ok()?, s.get(4..6)?.parse().ok()?);
-            (s.len() == 6 && all_digits(s)).then(|| NaiveDate::from_ymd_opt(y, m, 1)).flatten()
+            (s.len() == 6 && all_digits(s))
+                .then(|| NaiveDate::from_ymd_opt(y, m, 1))
+                .flatten()
         }
         Some("616") => {
             let (y, w) = (s.get(0..4)?.parse().ok()?, s.get(4..6)?.parse().ok()?);
@@ -80,12 +85,37 @@ fn iso_date(s: &str) -> Option<NaiveDate> {
         None | Some(b'T' | b'Z' | b'+' | b'-' | b' ') => Some(date),
         _ => None,
     }
-    .filter(|d| d.year() > 0)
 }
 
 /// Codes (currency, country, VAT id, IBAN, BIC, unit): upper case, whitespace removed.
 pub(crate) fn normalise_code(raw: &str) -> String {
-    raw.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
+    raw.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Whether a (normalised) account identifier has the shape of an IBAN (ISO 13616): country
+/// letters, two check digits, 11 to 30 letters or digits. The check digits are not verified here:
+/// a wrong checksum is a finding for validation, while a value of another shape ("IBAN", "XX", a
+/// national account number) is simply not an IBAN.
+pub(crate) fn looks_like_iban(code: &str) -> bool {
+    let b = code.as_bytes();
+    (15..=34).contains(&b.len())
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && b[2..4].iter().all(u8::is_ascii_digit)
+        && b[4..]
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// Placeholders that stand for "no purchase order": the EN 16931 UBL binding requires
+/// `cac:OrderReference/cbc:ID` whenever a sales order reference is given and prescribes `NA`
+/// for a missing purchase order; XRechnung examples use `Dummywert` ("dummy value") likewise.
+pub(crate) fn is_order_placeholder(raw: &str) -> bool {
+    ["na", "n/a", "dummywert"]
+        .iter()
+        .any(|p| raw.trim().eq_ignore_ascii_case(p))
 }
 
 /// Parses `raw` as a value of `kind`. `node` gives the date format attribute and the path for
@@ -102,7 +132,9 @@ pub(crate) fn typed_value(
     Ok(match kind {
         ValueKind::Text => FieldValue::Text(raw.to_owned()),
         ValueKind::Code => FieldValue::Code(normalise_code(raw)),
-        ValueKind::Amount => FieldValue::Amount(parse_decimal(raw).ok_or_else(|| invalid("a decimal"))?),
+        ValueKind::Amount => {
+            FieldValue::Amount(parse_decimal(raw).ok_or_else(|| invalid("a decimal"))?)
+        }
         ValueKind::Date => {
             let format = tree::attr(node, "format");
             FieldValue::Date(parse_date(raw, format).ok_or_else(|| invalid("a date"))?)
@@ -131,7 +163,12 @@ impl Collector {
 
     /// Sets `key` from the text of `node` unless it is already set (the first source a reader
     /// asks for wins, so readers list preferred paths first).
-    pub(crate) fn set(&mut self, key: FieldKey, node: Node<'_, '_>, raw: &str) -> Result<(), DocumentError> {
+    pub(crate) fn set(
+        &mut self,
+        key: FieldKey,
+        node: Node<'_, '_>,
+        raw: &str,
+    ) -> Result<(), DocumentError> {
         if self.fields.contains_key(&key) {
             return Ok(());
         }
@@ -141,7 +178,13 @@ impl Collector {
     }
 
     /// Sets `key` to an already built value (e.g. joined payment terms), unless already set.
-    pub(crate) fn set_value(&mut self, key: FieldKey, node: Node<'_, '_>, raw: &str, value: FieldValue) {
+    pub(crate) fn set_value(
+        &mut self,
+        key: FieldKey,
+        node: Node<'_, '_>,
+        raw: &str,
+        value: FieldValue,
+    ) {
         let provenance = self.provenance(node, raw);
         self.fields.entry(key).or_insert(ExtractedField {
             value,
@@ -164,6 +207,75 @@ impl Collector {
         }
     }
 
+    /// BT-110 is the VAT total in the document currency. When a tax currency differs (BT-6), a
+    /// second amount (BT-111) carries the other currency: take the one whose `currencyID` is the
+    /// document currency, else one without `currencyID`, else the first. Call after the currency
+    /// is set.
+    pub(crate) fn set_tax_total(
+        &mut self,
+        parent: Node<'_, '_>,
+        path: &[&str],
+    ) -> Result<(), DocumentError> {
+        let currency = self
+            .fields
+            .get(&FieldKey::Currency)
+            .and_then(|f| f.value.as_text())
+            .map(str::to_owned);
+        let candidates: Vec<(Node<'_, '_>, String)> = tree::find_all(parent, path)
+            .into_iter()
+            .filter_map(|n| tree::text(n).map(|t| (n, t)))
+            .collect();
+        let currency_of = |n: &Node<'_, '_>| tree::attr(*n, "currencyID").map(normalise_code);
+        let chosen = candidates
+            .iter()
+            .find(|(n, _)| currency.is_some() && currency_of(n) == currency)
+            .or_else(|| candidates.iter().find(|(n, _)| currency_of(n).is_none()))
+            .or_else(|| candidates.first());
+        match chosen {
+            Some((node, raw)) => self.set(FieldKey::TaxTotal, *node, raw),
+            None => Ok(()),
+        }
+    }
+
+    /// Joins the texts of `nodes` with single spaces into a text field (payment terms: several
+    /// elements each hold one part of the terms).
+    pub(crate) fn set_joined_text<'a, 'i: 'a>(
+        &mut self,
+        key: FieldKey,
+        nodes: impl IntoIterator<Item = Node<'a, 'i>>,
+    ) {
+        let mut first = None;
+        let mut parts = Vec::new();
+        for node in nodes {
+            if let Some(t) = tree::text(node) {
+                first.get_or_insert(node);
+                parts.push(t);
+            }
+        }
+        if let Some(node) = first {
+            let joined = parts.join(" ");
+            self.set_value(key, node, &joined, FieldValue::Text(joined.clone()));
+        }
+    }
+
+    /// Sets `key` from the first non-empty element on `path` whose text `accept`s.
+    pub(crate) fn set_path_where(
+        &mut self,
+        key: FieldKey,
+        node: Node<'_, '_>,
+        path: &[&str],
+        accept: impl Fn(&str) -> bool,
+    ) -> Result<(), DocumentError> {
+        let found = tree::find_all(node, path)
+            .into_iter()
+            .filter_map(|n| tree::text(n).map(|t| (n, t)))
+            .find(|(_, t)| accept(t));
+        match found {
+            Some((n, raw)) => self.set(key, n, &raw),
+            None => Ok(()),
+        }
+    }
+
     /// Sets a cell of `line` from the text of `node`, unless already set.
     pub(crate) fn cell(
         &self,
@@ -177,7 +289,14 @@ impl Collector {
         }
         let value = typed_value(key.value_kind(), node, raw)?;
         let provenance = self.provenance(node, raw);
-        line.cells.insert(key, Cell { value, confidence: 1.0, provenance });
+        line.cells.insert(
+            key,
+            Cell {
+                value,
+                confidence: 1.0,
+                provenance,
+            },
+        );
         Ok(())
     }
 
@@ -246,7 +365,11 @@ mod tests {
     #[test]
     fn dates_in_all_supported_formats() {
         assert_eq!(parse_date("20240305", Some("102")), Some(d(2024, 3, 5)));
-        assert_eq!(parse_date("202003311232", Some("203")), Some(d(2020, 3, 31)));
+        assert_eq!(parse_date("2024-03-05", Some("102")), Some(d(2024, 3, 5)));
+        assert_eq!(
+            parse_date("202003311232", Some("203")),
+            Some(d(2020, 3, 31))
+        );
         assert_eq!(parse_date("202403", Some("610")), Some(d(2024, 3, 1)));
         assert_eq!(parse_date("202410", Some("616")), Some(d(2024, 3, 4)));
         assert_eq!(parse_date("2024-03-05", None), Some(d(2024, 3, 5)));
@@ -266,5 +389,23 @@ mod tests {
         assert_eq!(parse_decimal("12,00"), None);
         assert_eq!(parse_decimal(""), None);
         assert_eq!(normalise_code(" de 12 34\n"), "DE1234");
+    }
+
+    #[test]
+    fn iban_shape_and_order_placeholders() {
+        assert!(looks_like_iban("DE75512108001245126199"));
+        assert!(looks_like_iban("NO9386011117947"));
+        for not_iban in [
+            "IBAN",
+            "XX",
+            "A",
+            "1234567891234",
+            "DE7551210800124512619!",
+            "",
+        ] {
+            assert!(!looks_like_iban(not_iban), "{not_iban}");
+        }
+        assert!(is_order_placeholder(" N/A ") && is_order_placeholder("Dummywert"));
+        assert!(!is_order_placeholder("PO4711"));
     }
 }

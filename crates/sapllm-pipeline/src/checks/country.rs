@@ -104,7 +104,9 @@ mod tests {
 
     #[test]
     fn known_countries() {
-        for code in ["DE", "de", "De", "US", "CH", "NO", "GB", "AX", "SS", "BQ", "CW", "ZW"] {
+        for code in [
+            "DE", "de", "De", "US", "CH", "NO", "GB", "AX", "SS", "BQ", "CW", "ZW",
+        ] {
             assert!(is_country(code), "{code}");
         }
     }
@@ -112,7 +114,8 @@ mod tests {
     #[test]
     fn non_countries() {
         for code in [
-            "", "D", "DEU", "XK", "EU", "EL", "UK", "XI", "ZZ", "AA", "D1", " DE", "DE ", "ÄÖ", "ＤＥ",
+            "", "D", "DEU", "XK", "EU", "EL", "UK", "XI", "ZZ", "AA", "D1", " DE", "DE ", "ÄÖ",
+            "ＤＥ",
         ] {
             assert!(!is_country(code), "{code:?}");
         }
