@@ -1,0 +1,7 @@
+//! Integration tests of sapllm-store: one binary, one module per concern.
+
+mod durability;
+mod intake;
+mod queue;
+mod results;
+mod support;
