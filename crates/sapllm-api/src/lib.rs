@@ -1,1 +1,202 @@
-//! placeholder
+//! Use cases of SAP_LLM Desktop and their DTOs — the only surface the CLI and the app call.
+//!
+//! - [`Engine`]: the pipeline with its collaborators (PDFium, extractor, clock, config), no
+//!   store: used by evaluation and benchmarks, which must not touch the clerk's data.
+//! - [`Api`]: the engine plus the store: process files (intake, dedup, results, failures,
+//!   audit), the queue, the document view.
+//! - [`eval`] and [`bench`]: scoring against ground truth and timing per stage.
+//!
+//! Errors cross this boundary as [`ApiError`] `{ code, message }`, whose codes callers branch on.
+
+pub mod bench;
+pub mod eval;
+mod inputs;
+mod prior;
+mod process;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sapllm_document::pdf::PdfEngine;
+use sapllm_pipeline::config::PipelineConfig;
+use sapllm_pipeline::extraction::{FieldExtractor, RuleExtractor};
+use sapllm_pipeline::pipeline::{Clock, Pipeline, SystemClock};
+use sapllm_store::Store;
+use serde::{Deserialize, Serialize};
+
+pub use inputs::collect_inputs;
+pub use process::{BatchSummary, ItemOutcome, ItemStatus, KeyField, Progress};
+pub use sapllm_pipeline::pipeline::RunOptions;
+pub use sapllm_store::{AuditEvent, DocumentFilter, DocumentRow, DocumentSort, DocumentStatus, DocumentSummary};
+
+/// An error as the UI and the CLI see it: a stable code and a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message} [{code}]")]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Self { code: code.to_owned(), message: message.into() }
+    }
+}
+
+impl From<sapllm_store::StoreError> for ApiError {
+    fn from(e: sapllm_store::StoreError) -> Self {
+        let code = if e.is_not_found() { "not_found" } else { "store" };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+impl From<sapllm_document::DocumentError> for ApiError {
+    fn from(e: sapllm_document::DocumentError) -> Self {
+        ApiError::new(e.code(), e.to_string())
+    }
+}
+
+/// Where things are and which configuration applies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    /// Explicit PDFium library path (else the resolver's search order applies).
+    pub pdfium_path: Option<PathBuf>,
+    /// Pipeline configuration file (default: `<data_dir>/pipeline.toml`, else built-in).
+    pub config_path: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Data folder from `SAPLLM_DATA_DIR` or the OS convention; PDFium from the resolver.
+    pub fn from_env() -> Result<Self, ApiError> {
+        let data_dir = sapllm_store::default_data_dir()?;
+        Ok(Self { data_dir, pdfium_path: None, config_path: None })
+    }
+
+    fn pipeline_config(&self) -> Result<PipelineConfig, ApiError> {
+        let path = self.config_path.clone().unwrap_or_else(|| self.data_dir.join("pipeline.toml"));
+        PipelineConfig::load_or_default(&path).map_err(|e| ApiError::new("config", e.to_string()))
+    }
+}
+
+/// The pipeline with its collaborators; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    pipeline: Arc<Pipeline>,
+}
+
+impl Engine {
+    /// Builds the engine: binds PDFium, loads the configuration, picks the rule extractor.
+    pub fn new(settings: &Settings) -> Result<Self, ApiError> {
+        Self::with_parts(settings, Arc::new(RuleExtractor::default()), Arc::new(SystemClock))
+    }
+
+    /// Builds the engine with a given extractor and clock (tests, model comparison).
+    pub fn with_parts(
+        settings: &Settings,
+        extractor: Arc<dyn FieldExtractor>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, ApiError> {
+        let config = settings.pipeline_config()?;
+        let reader = PdfEngine::global(settings.pdfium_path.as_deref())?;
+        let reader: Arc<dyn sapllm_pipeline::preprocessing::PdfReader> = Arc::new(PdfReaderRef(reader));
+        Ok(Self { pipeline: Arc::new(Pipeline::new(config, reader, extractor, clock)) })
+    }
+
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+}
+
+/// The process-wide PDFium engine as a pipeline reader.
+struct PdfReaderRef(&'static PdfEngine);
+
+impl sapllm_pipeline::preprocessing::PdfReader for PdfReaderRef {
+    fn read_pdf(&self, bytes: &[u8]) -> Result<sapllm_document::pdf::PdfContent, sapllm_document::DocumentError> {
+        self.0.read(bytes)
+    }
+}
+
+/// The engine plus the store. The engine (and so PDFium) is bound on first use: looking at
+/// the queue or a stored document needs neither.
+#[derive(Debug, Clone)]
+pub struct Api {
+    settings: Settings,
+    engine: Arc<std::sync::OnceLock<Engine>>,
+    store: Store,
+}
+
+/// Everything the document view shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentView {
+    pub document: DocumentRow,
+    pub file_names: Vec<String>,
+    pub result_version: Option<u32>,
+    pub result: Option<sapllm_core::DocumentResult>,
+    pub versions: Vec<u32>,
+    pub audit: Vec<AuditEvent>,
+}
+
+impl Api {
+    pub async fn open(settings: &Settings) -> Result<Self, ApiError> {
+        let store = Store::open(&settings.data_dir).await?;
+        Ok(Self { settings: settings.clone(), engine: Arc::default(), store })
+    }
+
+    /// An API over a given engine and store (tests, other front ends).
+    pub fn from_parts(settings: Settings, engine: Engine, store: Store) -> Self {
+        let cell = std::sync::OnceLock::new();
+        let _ = cell.set(engine);
+        Self { settings, engine: Arc::new(cell), store }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The engine, built on first use.
+    pub fn engine(&self) -> Result<&Engine, ApiError> {
+        if let Some(e) = self.engine.get() {
+            return Ok(e);
+        }
+        let built = Engine::new(&self.settings)?;
+        Ok(self.engine.get_or_init(|| built))
+    }
+
+    /// Processes files and folders (walked recursively), one document at a time, reporting
+    /// progress. A bad document fails alone; the batch always finishes.
+    pub async fn process_paths(
+        &self,
+        paths: &[PathBuf],
+        options: RunOptions,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<BatchSummary, ApiError> {
+        let engine = self.engine()?.clone();
+        Ok(process::process_paths(self, &engine, paths, options, progress).await)
+    }
+
+    /// The full view of one document, by hash or a unique hash prefix.
+    pub async fn show(&self, id: &str) -> Result<DocumentView, ApiError> {
+        let hash = self.store.find_by_prefix(id).await?;
+        let document = self.store.document(&hash).await?;
+        let file_names = self.store.file_names(&hash).await?.into_iter().map(|n| n.file_name).collect();
+        let latest = self.store.latest_result(&hash).await?;
+        let versions = self.store.result_versions(&hash).await?.into_iter().map(|v| v.version).collect();
+        let audit = self.store.audit_trail(&hash).await?;
+        let (result_version, result) = match latest {
+            Some((v, r)) => (Some(v), Some(r)),
+            None => (None, None),
+        };
+        Ok(DocumentView { document, file_names, result_version, result, versions, audit })
+    }
+
+    /// The queue.
+    pub async fn queue(&self, filter: &DocumentFilter) -> Result<Vec<DocumentSummary>, ApiError> {
+        Ok(self.store.list_documents(filter).await?)
+    }
+}
+
+/// The data folder and what it holds, for `doctor`.
+pub fn describe_path(p: &Path) -> String {
+    if p.exists() { format!("{} (exists)", p.display()) } else { format!("{} (will be created)", p.display()) }
+}

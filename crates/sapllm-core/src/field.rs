@@ -9,6 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::CoreError;
+use crate::value::Normalisation;
 
 macro_rules! string_enum {
     (
@@ -109,6 +110,20 @@ impl FieldKey {
             TaxTotal => "BT-110",
             GrossTotal => "BT-112",
             AmountDue => "BT-115",
+        }
+    }
+
+    /// How the ground-truth format compares values of this field.
+    pub fn normalisation(&self) -> Normalisation {
+        use FieldKey::*;
+        match self {
+            InvoiceNumber | PoNumber | BuyerReference => Normalisation::Identifier,
+            SellerName | BuyerName => Normalisation::Name,
+            SellerVatId | BuyerVatId | Iban | Bic | Currency | SellerCountry => Normalisation::UpperAlnum,
+            SellerTaxNumber => Normalisation::Alnum,
+            PaymentTerms => Normalisation::FreeText,
+            NetTotal | TaxTotal | GrossTotal | AmountDue => Normalisation::Amount,
+            IssueDate | DueDate | DeliveryDate => Normalisation::Date,
         }
     }
 

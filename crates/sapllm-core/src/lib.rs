@@ -9,6 +9,7 @@
 pub mod document;
 pub mod field;
 pub mod geometry;
+pub mod identity;
 pub mod provenance;
 pub mod result;
 pub mod value;

@@ -49,11 +49,12 @@ impl FieldValue {
         }
     }
 
-    /// The plain string form used in ground truth files: amounts with a dot, dates ISO.
+    /// The plain string form used in ground truth files: amounts with a dot (at the scale they
+    /// were read with), dates ISO.
     pub fn to_plain(&self) -> String {
         match self {
             FieldValue::Text(s) | FieldValue::Code(s) => s.clone(),
-            FieldValue::Amount(d) => d.normalize().to_string(),
+            FieldValue::Amount(d) => d.to_string(),
             FieldValue::Date(d) => d.format("%Y-%m-%d").to_string(),
         }
     }
@@ -74,6 +75,8 @@ pub enum Normalisation {
     Name,
     /// Upper case, only letters and digits kept (VAT IDs, tax numbers, IBAN, BIC, codes).
     UpperAlnum,
+    /// Only letters and digits kept, case kept (tax registration numbers).
+    Alnum,
     /// Case-folded, whitespace collapsed (free text such as payment terms).
     FreeText,
     /// Decimal compared at two places.
@@ -94,6 +97,7 @@ impl Normalisation {
             Normalisation::UpperAlnum => {
                 Some(raw.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect())
             }
+            Normalisation::Alnum => Some(raw.chars().filter(|c| c.is_alphanumeric()).collect()),
             Normalisation::FreeText => {
                 Some(raw.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
             }
@@ -142,7 +146,7 @@ mod tests {
     #[test]
     fn plain_form_of_amounts_and_dates() {
         let a = FieldValue::Amount(Decimal::from_str("1234.500").unwrap());
-        assert_eq!(a.to_plain(), "1234.5");
+        assert_eq!(a.to_plain(), "1234.500");
         let d = FieldValue::Date(NaiveDate::from_ymd_opt(2024, 3, 5).unwrap());
         assert_eq!(d.to_plain(), "2024-03-05");
         assert_eq!(Decimal::from_str("3").unwrap().to_string_fixed2(), "3.00");

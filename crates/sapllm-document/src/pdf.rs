@@ -52,8 +52,10 @@ impl PdfEngine {
     /// Binds PDFium (once per process) found by the resolver; `explicit` is a configured path.
     pub fn global(explicit: Option<&Path>) -> Result<&'static PdfEngine, DocumentError> {
         let r = ENGINE.get_or_init(|| {
-            let library =
-                native::resolve(NativeLibrary::Pdfium, explicit).map_err(|e| e.to_string())?;
+            let library = native::resolve(NativeLibrary::Pdfium, explicit).map_err(|e| match e {
+                DocumentError::LibraryMissing { message, .. } => message,
+                other => other.to_string(),
+            })?;
             if !library.verified {
                 tracing::warn!(path = %library.path.display(), "PDFium is not the pinned build; using it unverified");
             }

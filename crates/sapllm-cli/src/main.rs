@@ -1,0 +1,256 @@
+//! `sapllm` — the headless front end of SAP_LLM Desktop: the same engine and store as the
+//! app, for batch work, evaluation and benchmarks.
+//!
+//! Exit status: 0 when everything worked, 3 when the command ran but some documents failed
+//! (bad files), 4 when `eval` fell below a floor given with `--min-*`, 1 for any other error.
+
+mod render;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use sapllm_api::bench::BenchOptions;
+use sapllm_api::{Api, DocumentFilter, DocumentSort, DocumentStatus, Engine, Progress, RunOptions, Settings};
+
+#[derive(Parser, Debug)]
+#[command(name = "sapllm", version, about = "Process supplier invoices locally: read, extract, check, route.")]
+struct Cli {
+    /// Data folder (store and originals). Default: $SAPLLM_DATA_DIR, else the OS convention.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// PDFium library to use (default: resolver order, see `sapllm doctor`).
+    #[arg(long, global = true)]
+    pdfium: Option<PathBuf>,
+    /// Pipeline configuration file (default: <data dir>/pipeline.toml, else built-in).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Process files and folders through all eight stages and store the results.
+    Process {
+        paths: Vec<PathBuf>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Process again even if the same bytes were processed before (a new result version).
+        #[arg(long)]
+        reprocess: bool,
+        /// Read e-invoice PDFs from their printed page only.
+        #[arg(long)]
+        ignore_embedded: bool,
+    },
+    /// Show one document: fields with provenance and confidence, findings, routing, audit trail.
+    Show {
+        /// Content hash or a unique prefix of it (at least 6 characters).
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the queue.
+    Queue {
+        /// Only this status (to_review, ready_to_post, rejected, failed, ...).
+        #[arg(long)]
+        status: Option<String>,
+        /// Search in file name, seller, invoice number, hash.
+        #[arg(long)]
+        search: Option<String>,
+        /// Sort: received (default), amount.
+        #[arg(long, default_value = "received")]
+        sort: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score the pipeline against a folder of documents with ground truth (shared/eval format).
+    Eval {
+        folder: PathBuf,
+        /// Score e-invoice PDFs on their printed page only.
+        #[arg(long)]
+        ignore_embedded: bool,
+        #[arg(long)]
+        json: bool,
+        /// Fail (exit 4) when header micro-F1 is below this.
+        #[arg(long)]
+        min_micro_f1: Option<f64>,
+        /// Fail (exit 4) unless every document with embedded XML is exact.
+        #[arg(long)]
+        require_exact_einvoices: bool,
+        /// List the wrong fields of each document.
+        #[arg(long)]
+        mismatches: bool,
+    },
+    /// Time each stage per page on a folder of documents.
+    Bench {
+        paths: Vec<PathBuf>,
+        /// Timed runs per document.
+        #[arg(long, default_value_t = 20)]
+        iterations: usize,
+        #[arg(long)]
+        ignore_embedded: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show where native libraries, data and configuration come from.
+    Doctor,
+}
+
+fn settings(cli: &Cli) -> Result<Settings> {
+    let mut s = match &cli.data_dir {
+        Some(d) => Settings { data_dir: d.clone(), pdfium_path: None, config_path: None },
+        None => Settings::from_env().context("cannot determine the data folder")?,
+    };
+    s.pdfium_path = cli.pdfium.clone();
+    s.config_path = cli.config.clone();
+    Ok(s)
+}
+
+fn progress_bar(enabled: bool) -> Option<ProgressBar> {
+    if !enabled || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let pb = ProgressBar::new(0);
+    pb.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    Some(pb)
+}
+
+fn on_progress(pb: &Option<ProgressBar>) -> impl Fn(Progress) + Sync + '_ {
+    move |p: Progress| {
+        if let Some(pb) = pb {
+            pb.set_length(p.total as u64);
+            pb.set_position(p.done as u64);
+            pb.set_message(p.file);
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SAPLLM_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let settings = settings(&cli)?;
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    match cli.command {
+        Command::Process { paths, json, reprocess, ignore_embedded } => {
+            anyhow::ensure!(!paths.is_empty(), "name at least one file or folder");
+            let api = rt.block_on(Api::open(&settings)).map_err(anyhow::Error::new)?;
+            let pb = progress_bar(!json);
+            let options = RunOptions { ignore_embedded, reprocess };
+            let summary = rt.block_on(api.process_paths(&paths, options, &on_progress(&pb))).map_err(anyhow::Error::new)?;
+            if let Some(pb) = pb {
+                pb.finish_and_clear();
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary)?);
+            } else {
+                render::batch_summary(&summary, &settings.data_dir);
+            }
+            Ok(if summary.failed > 0 { ExitCode::from(3) } else { ExitCode::SUCCESS })
+        }
+        Command::Show { id, json } => {
+            let api = rt.block_on(Api::open(&settings)).map_err(anyhow::Error::new)?;
+            let view = rt.block_on(api.show(&id)).map_err(anyhow::Error::new)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&view)?);
+            } else {
+                render::document_view(&view);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Queue { status, search, sort, json } => {
+            let api = rt.block_on(Api::open(&settings)).map_err(anyhow::Error::new)?;
+            let mut filter = DocumentFilter::default();
+            if let Some(s) = status {
+                filter = filter.status(s.parse::<DocumentStatus>().map_err(|e| anyhow::anyhow!("{e}"))?);
+            }
+            if let Some(t) = search {
+                filter = filter.text(t);
+            }
+            filter = filter.sort(match sort.as_str() {
+                "amount" => DocumentSort::AmountDesc,
+                "received" => DocumentSort::ReceivedDesc,
+                other => anyhow::bail!("unknown sort '{other}' (received, amount)"),
+            });
+            let rows = rt.block_on(api.queue(&filter)).map_err(anyhow::Error::new)?;
+            let counts = rt.block_on(api.store().counts_by_status())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                render::queue(&rows, &counts);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval { folder, ignore_embedded, json, min_micro_f1, require_exact_einvoices, mismatches } => {
+            let engine = Engine::new(&settings).map_err(anyhow::Error::new)?;
+            let pb = progress_bar(!json);
+            let report = sapllm_api::eval::evaluate(&engine, &folder, ignore_embedded, &on_progress(&pb))
+                .map_err(anyhow::Error::new)?;
+            if let Some(pb) = pb {
+                pb.finish_and_clear();
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                render::eval_report(&report, mismatches);
+            }
+            let mut ok = true;
+            if let (Some(floor), Some(f1)) = (min_micro_f1, report.header.micro_f1) {
+                if f1 < floor {
+                    eprintln!("FAIL: header micro-F1 {f1:.4} is below the floor {floor:.4}");
+                    ok = false;
+                }
+            }
+            if require_exact_einvoices && report.einvoice_exact < report.einvoice_documents {
+                eprintln!(
+                    "FAIL: {} of {} documents with embedded XML are not exact",
+                    report.einvoice_documents - report.einvoice_exact,
+                    report.einvoice_documents
+                );
+                ok = false;
+            }
+            if require_exact_einvoices && report.failed_documents > 0 {
+                eprintln!("FAIL: {} documents failed", report.failed_documents);
+                ok = false;
+            }
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(4) })
+        }
+        Command::Bench { paths, iterations, ignore_embedded, json } => {
+            let engine = Engine::new(&settings).map_err(anyhow::Error::new)?;
+            let files = sapllm_api::collect_inputs(&paths);
+            let options = BenchOptions { iterations, run: RunOptions { ignore_embedded, reprocess: true } };
+            let report = sapllm_api::bench::bench(&engine, &files, options).map_err(anyhow::Error::new)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                render::bench_report(&report);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Doctor => {
+            render::doctor(&settings);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! Stage 6 — quality check: completeness per document type, confidence thresholds, and
+//! arithmetic self-correction with the EN 16931 rules:
+//!
+//! - BR-CO-15: gross (BT-112) = net (BT-109) + VAT (BT-110);
+//! - BR-CO-10 / BR-CO-13: Σ line net amounts = net total (no document-level allowances known);
+//! - BR-CO-17: VAT of a breakdown row = base × rate (rounded to 2 places);
+//! - BR-CO-16: amount due = gross − prepaid (so amount due ≤ gross for positive invoices).
+//!
+//! When the chosen totals disagree, every combination of the top candidates of net, VAT and
+//! gross is tried; the consistent combination with the highest summed confidence is picked,
+//! and what changed is recorded with the reason. A missing total is derived from the other two
+//! when they are consistent with the line items or the VAT breakdown.
+
+use rust_decimal::Decimal;
+use sapllm_core::{
+    Candidate, DecimalExt, DocType, ExtractedField, FieldKey, FieldValue, Finding, LineKey, Producer,
+    Provenance, Severity, SourceKind, Stage,
+};
+
+use crate::config::Thresholds;
+use crate::extraction::Extraction;
+
+pub const QUALITY_VERSION: &str = "rules.quality/1";
+
+/// Fields without which a document of a type cannot be processed further.
+pub fn required_fields(doc_type: DocType) -> &'static [FieldKey] {
+    use FieldKey::*;
+    match doc_type {
+        DocType::Invoice | DocType::CreditNote | DocType::DebitNote => {
+            &[InvoiceNumber, IssueDate, SellerName, Currency, GrossTotal]
+        }
+        DocType::PurchaseOrder | DocType::OrderConfirmation => &[InvoiceNumber, IssueDate, SellerName],
+        DocType::Receipt => &[IssueDate, GrossTotal],
+        DocType::DeliveryNote | DocType::PaymentAdvice | DocType::Statement => &[IssueDate],
+        DocType::Other => &[],
+    }
+}
+
+/// Runs the quality check; may change the extraction (self-correction, derived values).
+pub fn check(extraction: &mut Extraction, doc_type: DocType, exact: bool, t: &Thresholds) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if !exact {
+        drop_weak_fields(extraction, t, &mut findings);
+        self_correct_totals(extraction, t.arithmetic_tolerance, &mut findings);
+    }
+    check_totals(extraction, t.arithmetic_tolerance, &mut findings);
+    check_lines(extraction, t.arithmetic_tolerance, &mut findings);
+    check_vat_rows(extraction, t.arithmetic_tolerance, &mut findings);
+
+    let missing: Vec<FieldKey> = required_fields(doc_type)
+        .iter()
+        .copied()
+        .filter(|k| !extraction.fields.contains_key(k))
+        .collect();
+    if !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(FieldKey::as_str).collect();
+        findings.push(
+            Finding::new(
+                Stage::QualityCheck,
+                "missing_required",
+                Severity::Review,
+                format!("required for a {doc_type}: {} not found", names.join(", ")),
+            )
+            .on(&missing),
+        );
+    }
+    let weak: Vec<FieldKey> = extraction
+        .fields
+        .iter()
+        .filter(|(k, f)| required_fields(doc_type).contains(k) && f.confidence < t.field_review_below)
+        .map(|(k, _)| *k)
+        .collect();
+    for k in &weak {
+        let f = &extraction.fields[k];
+        findings.push(
+            Finding::new(
+                Stage::QualityCheck,
+                "low_confidence",
+                Severity::Review,
+                format!("{k} = {} has confidence {:.2}, below {:.2}", f.value, f.confidence, t.field_review_below),
+            )
+            .on(&[*k]),
+        );
+    }
+    findings
+}
+
+fn drop_weak_fields(extraction: &mut Extraction, t: &Thresholds, findings: &mut Vec<Finding>) {
+    let weak: Vec<FieldKey> = extraction
+        .fields
+        .iter()
+        .filter(|(_, f)| f.confidence < t.field_discard_below)
+        .map(|(k, _)| *k)
+        .collect();
+    for k in weak {
+        if let Some(f) = extraction.fields.remove(&k) {
+            findings.push(
+                Finding::new(
+                    Stage::QualityCheck,
+                    "discarded_weak_value",
+                    Severity::Info,
+                    format!("{k} candidate '{}' discarded: confidence {:.2}", f.value, f.confidence),
+                )
+                .on(&[k]),
+            );
+        }
+    }
+}
+
+/// Top candidates (winner first) of an amount field.
+fn amount_options(extraction: &Extraction, key: FieldKey) -> Vec<(Decimal, f32, Option<Candidate>)> {
+    let Some(f) = extraction.fields.get(&key) else { return Vec::new() };
+    let mut v: Vec<(Decimal, f32, Option<Candidate>)> = Vec::new();
+    if let Some(a) = f.value.as_amount() {
+        v.push((a, f.confidence, None));
+    }
+    for c in f.alternatives.iter().take(5) {
+        if let Some(a) = c.value.as_amount() {
+            v.push((a, c.confidence, Some(c.clone())));
+        }
+    }
+    v
+}
+
+fn close(a: Decimal, b: Decimal, tol: Decimal) -> bool {
+    (a - b).abs() <= tol
+}
+
+fn self_correct_totals(extraction: &mut Extraction, tol: Decimal, findings: &mut Vec<Finding>) {
+    let net = amount_options(extraction, FieldKey::NetTotal);
+    let vat = amount_options(extraction, FieldKey::TaxTotal);
+    let gross = amount_options(extraction, FieldKey::GrossTotal);
+    let line_sum = line_net_sum(extraction);
+
+    if !net.is_empty() && !vat.is_empty() && !gross.is_empty() {
+        if close(net[0].0 + vat[0].0, gross[0].0, tol) {
+            return;
+        }
+        // Best consistent triple by summed confidence; agreement with the line sum breaks ties.
+        let mut best: Option<(f32, usize, usize, usize)> = None;
+        for (i, n) in net.iter().enumerate() {
+            for (j, v) in vat.iter().enumerate() {
+                for (k, g) in gross.iter().enumerate() {
+                    if !close(n.0 + v.0, g.0, tol) {
+                        continue;
+                    }
+                    let bonus = if line_sum.is_some_and(|s| close(s, n.0, tol)) { 0.5 } else { 0.0 };
+                    let score = n.1 + v.1 + g.1 + bonus;
+                    if best.is_none_or(|b| score > b.0) {
+                        best = Some((score, i, j, k));
+                    }
+                }
+            }
+        }
+        if let Some((_, i, j, k)) = best {
+            let mut changes = Vec::new();
+            for (key, opts, idx) in [(FieldKey::NetTotal, &net, i), (FieldKey::TaxTotal, &vat, j), (FieldKey::GrossTotal, &gross, k)] {
+                if let Some(c) = opts[idx].2.clone() {
+                    let old = extraction.fields[&key].value.as_amount().unwrap_or_default();
+                    if let Some(f) = extraction.fields.get_mut(&key) {
+                        f.promote(c);
+                    }
+                    changes.push(format!("{key} {} → {}", old.to_string_fixed2(), opts[idx].0.to_string_fixed2()));
+                }
+            }
+            if !changes.is_empty() {
+                findings.push(
+                    Finding::new(
+                        Stage::QualityCheck,
+                        "self_corrected_totals",
+                        Severity::Info,
+                        format!(
+                            "net + VAT did not equal gross; picked the consistent candidates instead: {}",
+                            changes.join(", ")
+                        ),
+                    )
+                    .on(&[FieldKey::NetTotal, FieldKey::TaxTotal, FieldKey::GrossTotal]),
+                );
+            }
+        }
+        return;
+    }
+
+    // Derive one missing total from the other two, when the pair is trustworthy.
+    let derive = |key: FieldKey, value: Decimal, from: &str| ExtractedField {
+        value: FieldValue::Amount(value),
+        confidence: 0.7,
+        provenance: Provenance {
+            source: SourceKind::Derived,
+            page: None,
+            bbox: None,
+            words: Vec::new(),
+            raw: value.to_string(),
+            producer: Producer::new("rules.quality", QUALITY_VERSION),
+            explanation: format!("{key} derived as {from}"),
+        },
+        alternatives: Vec::new(),
+    };
+    let mut derived = None;
+    match (net.first(), vat.first(), gross.first()) {
+        (Some(n), Some(v), None) => derived = Some((FieldKey::GrossTotal, n.0 + v.0, "net + VAT")),
+        (Some(n), None, Some(g)) if g.0 >= n.0 => derived = Some((FieldKey::TaxTotal, g.0 - n.0, "gross − net")),
+        (None, Some(v), Some(g)) => derived = Some((FieldKey::NetTotal, g.0 - v.0, "gross − VAT")),
+        _ => {}
+    }
+    if let Some((key, value, from)) = derived {
+        extraction.fields.insert(key, derive(key, value, from));
+        findings.push(
+            Finding::new(Stage::QualityCheck, "derived_total", Severity::Info, format!("{key} = {value} derived as {from}"))
+                .on(&[key]),
+        );
+    }
+}
+
+fn line_net_sum(extraction: &Extraction) -> Option<Decimal> {
+    if extraction.line_items.is_empty() {
+        return None;
+    }
+    extraction.line_items.iter().map(|l| l.amount(LineKey::NetAmount)).sum()
+}
+
+fn check_totals(extraction: &Extraction, tol: Decimal, findings: &mut Vec<Finding>) {
+    let get = |k| extraction.fields.get(&k).and_then(|f: &ExtractedField| f.value.as_amount());
+    if let (Some(n), Some(v), Some(g)) = (get(FieldKey::NetTotal), get(FieldKey::TaxTotal), get(FieldKey::GrossTotal)) {
+        if !close(n + v, g, tol) {
+            findings.push(
+                Finding::new(
+                    Stage::QualityCheck,
+                    "totals_inconsistent",
+                    Severity::Review,
+                    format!("net {n} + VAT {v} = {} but gross is {g}", n + v),
+                )
+                .on(&[FieldKey::NetTotal, FieldKey::TaxTotal, FieldKey::GrossTotal]),
+            );
+        }
+    }
+    if let (Some(g), Some(d)) = (get(FieldKey::GrossTotal), get(FieldKey::AmountDue)) {
+        if g > Decimal::ZERO && d > g + tol {
+            findings.push(
+                Finding::new(
+                    Stage::QualityCheck,
+                    "amount_due_above_gross",
+                    Severity::Review,
+                    format!("amount due {d} exceeds the gross total {g}"),
+                )
+                .on(&[FieldKey::AmountDue, FieldKey::GrossTotal]),
+            );
+        }
+    }
+}
+
+fn check_lines(extraction: &Extraction, tol: Decimal, findings: &mut Vec<Finding>) {
+    let net = extraction.fields.get(&FieldKey::NetTotal).and_then(|f| f.value.as_amount());
+    if let (Some(sum), Some(net)) = (line_net_sum(extraction), net) {
+        // Allowances and charges on document level make the line sum differ legitimately; they
+        // are a reason to look, not to reject.
+        let lines_tol = tol * Decimal::from(extraction.line_items.len().max(1) as u32);
+        if !close(sum, net, lines_tol) {
+            findings.push(
+                Finding::new(
+                    Stage::QualityCheck,
+                    "line_sum_mismatch",
+                    Severity::Review,
+                    format!(
+                        "the {} line items add up to {sum}, the net total is {net} (allowances or charges, or a missed line)",
+                        extraction.line_items.len()
+                    ),
+                )
+                .on(&[FieldKey::NetTotal]),
+            );
+        }
+    }
+    for (i, line) in extraction.line_items.iter().enumerate() {
+        let (Some(q), Some(p), Some(n)) =
+            (line.amount(LineKey::Quantity), line.amount(LineKey::UnitPrice), line.amount(LineKey::NetAmount))
+        else {
+            continue;
+        };
+        let product = (q * p).round_dp(2);
+        // Unit prices may be per 10/100/1000 units (price base quantity).
+        let per_base = [Decimal::ONE, Decimal::TEN, Decimal::ONE_HUNDRED, Decimal::ONE_THOUSAND]
+            .iter()
+            .any(|b| close((product / b).round_dp(2), n, tol.max(Decimal::new(1, 2))));
+        if !per_base {
+            findings.push(Finding::new(
+                Stage::QualityCheck,
+                "line_arithmetic",
+                Severity::Info,
+                format!("line {}: {q} × {p} = {product}, printed net amount {n}", i + 1),
+            ));
+        }
+    }
+}
+
+fn check_vat_rows(extraction: &Extraction, tol: Decimal, findings: &mut Vec<Finding>) {
+    for row in &extraction.vat_breakdown {
+        let (Some(base), Some(rate), Some(amount)) = (row.taxable_amount, row.rate, row.tax_amount) else {
+            continue;
+        };
+        let expected = (base * rate / Decimal::ONE_HUNDRED).round_dp(2);
+        if !close(expected, amount, tol) {
+            findings.push(
+                Finding::new(
+                    Stage::QualityCheck,
+                    "vat_row_inconsistent",
+                    Severity::Review,
+                    format!("VAT {rate} % of {base} is {expected}, the document says {amount}"),
+                )
+                .on(&[FieldKey::TaxTotal]),
+            );
+        }
+    }
+    let vat_total = extraction.fields.get(&FieldKey::TaxTotal).and_then(|f| f.value.as_amount());
+    let rows: Option<Decimal> = if extraction.vat_breakdown.is_empty() {
+        None
+    } else {
+        extraction.vat_breakdown.iter().map(|r| r.tax_amount).sum()
+    };
+    if let (Some(total), Some(rows)) = (vat_total, rows) {
+        if !close(total, rows, tol) {
+            findings.push(
+                Finding::new(
+                    Stage::QualityCheck,
+                    "vat_total_mismatch",
+                    Severity::Review,
+                    format!("the VAT breakdown adds up to {rows}, the VAT total is {total}"),
+                )
+                .on(&[FieldKey::TaxTotal]),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(v: &str, c: f32) -> Candidate {
+        Candidate {
+            value: FieldValue::Amount(v.parse().unwrap()),
+            confidence: c,
+            provenance: Provenance {
+                source: SourceKind::TextLayer,
+                page: Some(0),
+                bbox: None,
+                words: vec![],
+                raw: v.into(),
+                producer: Producer::new("test", "1"),
+                explanation: String::new(),
+            },
+        }
+    }
+
+    fn field(cands: Vec<Candidate>) -> ExtractedField {
+        ExtractedField::from_candidates(cands).unwrap()
+    }
+
+    #[test]
+    fn inconsistent_totals_are_repaired_from_the_alternatives() {
+        let mut x = Extraction::default();
+        x.fields.insert(FieldKey::NetTotal, field(vec![cand("1000.00", 0.9)]));
+        x.fields.insert(FieldKey::TaxTotal, field(vec![cand("190.00", 0.9)]));
+        // The winner for gross is a wrong amount (e.g. a subtotal); the right one is second.
+        x.fields.insert(FieldKey::GrossTotal, field(vec![cand("1100.00", 0.8), cand("1190.00", 0.7)]));
+        let findings = check(&mut x, DocType::Invoice, false, &Thresholds::default());
+        assert_eq!(x.fields[&FieldKey::GrossTotal].value, FieldValue::Amount("1190.00".parse().unwrap()));
+        let f = findings.iter().find(|f| f.code == "self_corrected_totals").expect("a recorded correction");
+        assert!(f.message.contains("1100.00 → 1190.00"), "{}", f.message);
+        assert!(!findings.iter().any(|f| f.code == "totals_inconsistent"));
+        // The old winner is kept as the first alternative.
+        assert_eq!(x.fields[&FieldKey::GrossTotal].alternatives[0].value, FieldValue::Amount("1100.00".parse().unwrap()));
+    }
+
+    #[test]
+    fn no_consistent_assignment_goes_to_review_and_missing_fields_are_named() {
+        let mut x = Extraction::default();
+        x.fields.insert(FieldKey::NetTotal, field(vec![cand("1000.00", 0.9)]));
+        x.fields.insert(FieldKey::TaxTotal, field(vec![cand("190.00", 0.9)]));
+        x.fields.insert(FieldKey::GrossTotal, field(vec![cand("1250.00", 0.9)]));
+        let findings = check(&mut x, DocType::Invoice, false, &Thresholds::default());
+        assert!(findings.iter().any(|f| f.code == "totals_inconsistent" && f.severity == Severity::Review));
+        let missing = findings.iter().find(|f| f.code == "missing_required").unwrap();
+        assert!(missing.fields.contains(&FieldKey::InvoiceNumber));
+    }
+
+    #[test]
+    fn a_missing_total_is_derived_and_marked_as_derived() {
+        let mut x = Extraction::default();
+        x.fields.insert(FieldKey::NetTotal, field(vec![cand("100.00", 0.9)]));
+        x.fields.insert(FieldKey::TaxTotal, field(vec![cand("19.00", 0.9)]));
+        let findings = check(&mut x, DocType::Invoice, false, &Thresholds::default());
+        let g = &x.fields[&FieldKey::GrossTotal];
+        assert_eq!(g.value, FieldValue::Amount("119.00".parse().unwrap()));
+        assert_eq!(g.provenance.source, SourceKind::Derived);
+        assert!(findings.iter().any(|f| f.code == "derived_total"));
+    }
+}
