@@ -24,7 +24,7 @@ use crate::inbox::{self, InboxOutcome, Received};
 use crate::preprocessing::{self, PdfReader, PreprocessOptions};
 use crate::prior::PriorDocuments;
 use crate::text::folded_lines;
-use crate::{classification, quality_check, routing, type_identification, validation};
+use crate::{classification, locate, quality_check, routing, type_identification, validation};
 
 /// Today's date, injected so that date rules are testable and results reproducible.
 pub trait Clock: Send + Sync {
@@ -181,7 +181,11 @@ impl Pipeline {
         // 5. Extraction (before 4, see the module docs).
         let exact = prepared.einvoice.is_some();
         let mut extraction = match &prepared.einvoice {
-            Some(inv) => from_einvoice(inv),
+            Some(inv) => {
+                let mut x = from_einvoice(inv);
+                locate::locate_values(&mut x, &prepared.pages);
+                x
+            }
             None => self.extractor.extract(&ExtractionInput { pages: &prepared.pages, doc_type: doc_type.value }),
         };
         lap(Stage::Extraction, &mut timings);

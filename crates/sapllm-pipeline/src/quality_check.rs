@@ -59,7 +59,7 @@ pub fn check(extraction: &mut Extraction, doc_type: DocType, exact: bool, t: &Th
                 Stage::QualityCheck,
                 "missing_required",
                 Severity::Review,
-                format!("required for a {doc_type}: {} not found", names.join(", ")),
+                format!("required fields of a {doc_type} not found: {}", names.join(", ")),
             )
             .on(&missing),
         );
