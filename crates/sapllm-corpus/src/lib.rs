@@ -1,1 +1,48 @@
-//! placeholder
+//! Deterministic generator of synthetic business documents with ground truth, for testing and
+//! evaluating the SAP_LLM Desktop pipeline.
+//!
+//! The crate builds everything itself so that output is byte-identical for a given seed on
+//! every machine:
+//!
+//! - [`rng`]: SplitMix64, the only source of randomness.
+//! - [`model`]: the document model (parties, lines, VAT groups, totals with the rounding rules
+//!   of accounts payable) and [`model::generate`], which fills it from a [`model::DocSpec`];
+//!   [`model::ids`] computes VAT IDs (DE, FR, AT) and IBANs with valid check digits.
+//! - [`layout`]: fourteen layout families ([`layout::Family`]) in English, German and French,
+//!   built from shared blocks; rendering records which fields were printed.
+//! - [`pdf`]: a small PDF writer (standard-14 fonts with WinAnsi and AFM widths, graphics,
+//!   rotation, JPEG images, embedded files as in ZUGFeRD/Factur-X, RC4 encryption with its own
+//!   MD5 and RC4) and a rasteriser that makes scanned-looking, text-free pages.
+//! - [`einvoice`]: CII (Factur-X / ZUGFeRD 2, EN 16931) and UBL 2.1 XML.
+//! - [`ground_truth`]: JSON in the `sapllm-groundtruth/1` format, limited to what a page shows.
+//! - [`bad`]: broken and hostile inputs (ZIP with a .pdf name, billion laughs, XXE).
+//! - [`samples`]: the curated sample set of `samples/` and a gallery of all layouts.
+//!
+//! To generate a larger corpus: loop over seeds, [`model::generate`] a document from a
+//! [`model::DocSpec`], and call [`samples::render_pdf`] (or [`samples::facturx_pdf`],
+//! [`samples::scanned_pdf`], [`einvoice::ubl_xml`]) with a [`layout::Family`].
+
+pub mod bad;
+pub mod einvoice;
+pub mod ground_truth;
+pub mod layout;
+pub mod model;
+pub mod pdf;
+pub mod rng;
+pub mod samples;
+
+use std::path::PathBuf;
+
+/// Errors of the generator.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CorpusError {
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("JPEG encoding failed: {0}")]
+    Image(#[from] image::ImageError),
+}

@@ -1,0 +1,899 @@
+//! Random but plausible documents from a [`DocSpec`] and a seeded [`Rng`].
+//!
+//! All company and person names are made up from word lists; e-mail and web addresses use the
+//! reserved `.example` top-level domain so no real organisation is named.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use rust_decimal::Decimal;
+use sapllm_core::DocType;
+
+use super::ids;
+use super::{Address, BankAccount, Country, Document, Language, LineItem, Party, Totals, Unit};
+use crate::rng::Rng;
+
+/// How VAT applies to the lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VatMode {
+    /// All lines at the seller country's standard rate.
+    Standard,
+    /// Standard and reduced rate lines (food, books) on one document.
+    TwoRates,
+    /// Intra-EU B2B supply, 0 % with the VAT liability on the buyer.
+    ReverseCharge,
+}
+
+/// What to generate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocSpec {
+    pub doc_type: DocType,
+    pub language: Language,
+    pub seller_country: Country,
+    pub buyer_country: Country,
+    pub min_lines: usize,
+    pub max_lines: usize,
+    pub vat_mode: VatMode,
+    /// A "Kleinbetragsrechnung": one or two cheap lines, gross below 250.
+    pub small_amount: bool,
+    pub with_po: bool,
+    pub with_buyer_reference: bool,
+    /// Part of the gross was paid in advance; amount due = gross − prepaid.
+    pub with_prepaid: bool,
+    pub year: i32,
+}
+
+impl DocSpec {
+    /// An ordinary domestic invoice in `language` (seller in the language's home country;
+    /// English documents come from a German seller).
+    pub fn invoice(language: Language) -> Self {
+        let country = match language {
+            Language::Fr => Country::Fr,
+            Language::De | Language::En => Country::De,
+        };
+        Self {
+            doc_type: DocType::Invoice,
+            language,
+            seller_country: country,
+            buyer_country: country,
+            min_lines: 2,
+            max_lines: 6,
+            vat_mode: VatMode::Standard,
+            small_amount: false,
+            with_po: false,
+            with_buyer_reference: false,
+            with_prepaid: false,
+            year: 2024,
+        }
+    }
+
+    pub fn of_type(doc_type: DocType, language: Language) -> Self {
+        Self {
+            doc_type,
+            ..Self::invoice(language)
+        }
+    }
+}
+
+/// A product of the catalogue: description per language, unit, price range in cents, and
+/// whether it takes the reduced VAT rate.
+struct Product {
+    en: &'static str,
+    de: &'static str,
+    fr: &'static str,
+    unit: Unit,
+    cents: (i64, i64),
+    reduced: bool,
+}
+
+const fn p(
+    en: &'static str,
+    de: &'static str,
+    fr: &'static str,
+    unit: Unit,
+    lo: i64,
+    hi: i64,
+) -> Product {
+    Product {
+        en,
+        de,
+        fr,
+        unit,
+        cents: (lo, hi),
+        reduced: false,
+    }
+}
+
+const fn r(
+    en: &'static str,
+    de: &'static str,
+    fr: &'static str,
+    unit: Unit,
+    lo: i64,
+    hi: i64,
+) -> Product {
+    Product {
+        en,
+        de,
+        fr,
+        unit,
+        cents: (lo, hi),
+        reduced: true,
+    }
+}
+
+const PRODUCTS: &[Product] = &[
+    p(
+        "Copy paper A4, 80 g/m², 500 sheets",
+        "Kopierpapier A4, 80 g/m², 500 Blatt",
+        "Papier copieur A4, 80 g/m², 500 feuilles",
+        Unit::Pack,
+        399,
+        699,
+    ),
+    p(
+        "Dividers A4, coloured",
+        "Trennblätter A4, farbig",
+        "Intercalaires A4, couleur",
+        Unit::Pack,
+        199,
+        990,
+    ),
+    p(
+        "Ballpoint pens blue, pack of 10",
+        "Kugelschreiber blau, 10 Stück",
+        "Stylos bille bleus, lot de 10",
+        Unit::Pack,
+        299,
+        899,
+    ),
+    p(
+        "Lever arch file, 80 mm",
+        "Ordner breit, 80 mm",
+        "Classeur à levier, 80 mm",
+        Unit::Piece,
+        189,
+        459,
+    ),
+    p(
+        "Toner cartridge black, type K-200",
+        "Tonerkartusche schwarz, Typ K-200",
+        "Cartouche de toner noir, type K-200",
+        Unit::Piece,
+        4900,
+        8900,
+    ),
+    p(
+        "Ergonomic office chair, model Lugano",
+        "Bürostuhl ergonomisch, Modell Lugano",
+        "Chaise de bureau ergonomique, modèle Lugano",
+        Unit::Piece,
+        18900,
+        39900,
+    ),
+    p(
+        "Desk 160 x 80 cm, oak",
+        "Schreibtisch 160 x 80 cm, Eiche",
+        "Bureau 160 x 80 cm, chêne",
+        Unit::Piece,
+        29900,
+        69900,
+    ),
+    p(
+        "Maintenance of refrigeration unit",
+        "Wartung Kälteanlage",
+        "Maintenance groupe frigorifique",
+        Unit::Hour,
+        6500,
+        9800,
+    ),
+    p(
+        "On-site installation work",
+        "Montagearbeiten vor Ort",
+        "Travaux d'installation sur site",
+        Unit::Hour,
+        5500,
+        8900,
+    ),
+    p(
+        "Call-out charge",
+        "Anfahrtspauschale",
+        "Forfait déplacement",
+        Unit::LumpSum,
+        3500,
+        8900,
+    ),
+    p(
+        "Consulting, software rollout",
+        "Beratung Softwareeinführung",
+        "Conseil, déploiement logiciel",
+        Unit::Day,
+        85000,
+        140000,
+    ),
+    p(
+        "Screws M6 x 40, zinc-plated, 100 pcs",
+        "Schrauben M6 x 40, verzinkt, 100 Stück",
+        "Vis M6 x 40, zinguées, 100 pièces",
+        Unit::Pack,
+        590,
+        1490,
+    ),
+    p(
+        "Cable duct 40 x 60 mm",
+        "Kabelkanal 40 x 60 mm",
+        "Goulotte 40 x 60 mm",
+        Unit::Metre,
+        390,
+        890,
+    ),
+    p(
+        "Hydraulic oil HLP 46",
+        "Hydrauliköl HLP 46",
+        "Huile hydraulique HLP 46",
+        Unit::Litre,
+        290,
+        590,
+    ),
+    p(
+        "Stainless steel sheet 2 mm, brushed",
+        "Edelstahlblech 2 mm, geschliffen",
+        "Tôle inox 2 mm, brossée",
+        Unit::Kilogram,
+        450,
+        980,
+    ),
+    p(
+        "Safety gloves, size 9",
+        "Schutzhandschuhe, Größe 9",
+        "Gants de protection, taille 9",
+        Unit::Pack,
+        290,
+        790,
+    ),
+    p(
+        "Accounting software licence, 12 months",
+        "Lizenz Buchhaltungssoftware, 12 Monate",
+        "Licence logiciel comptable, 12 mois",
+        Unit::Piece,
+        29900,
+        119900,
+    ),
+    p(
+        "Office cleaning, monthly flat rate",
+        "Unterhaltsreinigung Büro, Monatspauschale",
+        "Nettoyage des bureaux, forfait mensuel",
+        Unit::LumpSum,
+        45000,
+        120000,
+    ),
+    p(
+        "Flyers A5, full colour, 135 g",
+        "Flyer A5, 4/4-farbig, 135 g",
+        "Flyers A5, quadri recto-verso, 135 g",
+        Unit::Piece,
+        6,
+        19,
+    ),
+    p(
+        "Freight and packing",
+        "Fracht und Verpackung",
+        "Transport et emballage",
+        Unit::LumpSum,
+        1500,
+        9500,
+    ),
+    p(
+        "LED panel 60 x 60 cm, 36 W",
+        "LED-Panel 60 x 60 cm, 36 W",
+        "Panneau LED 60 x 60 cm, 36 W",
+        Unit::Piece,
+        3900,
+        8900,
+    ),
+    p(
+        "Server maintenance",
+        "Serverwartung",
+        "Maintenance serveur",
+        Unit::Hour,
+        7500,
+        12500,
+    ),
+    p(
+        "Training: occupational safety",
+        "Schulung Arbeitssicherheit",
+        "Formation sécurité au travail",
+        Unit::Day,
+        60000,
+        120000,
+    ),
+    p(
+        "Mineral water, crate 12 x 0.75 l",
+        "Mineralwasser, Kiste 12 x 0,75 l",
+        "Eau minérale, caisse 12 x 0,75 l",
+        Unit::Piece,
+        590,
+        990,
+    ),
+    p(
+        "Wall plugs 8 mm, 50 pcs",
+        "Dübel 8 mm, 50 Stück",
+        "Chevilles 8 mm, 50 pièces",
+        Unit::Pack,
+        290,
+        690,
+    ),
+    p(
+        "Network cable Cat. 6, 5 m",
+        "Netzwerkkabel Cat. 6, 5 m",
+        "Câble réseau Cat. 6, 5 m",
+        Unit::Piece,
+        390,
+        990,
+    ),
+    r(
+        "Coffee beans crema, 1 kg",
+        "Kaffeebohnen Crema, 1 kg",
+        "Café en grains crema, 1 kg",
+        Unit::Piece,
+        1290,
+        2490,
+    ),
+    r(
+        "Reference book: tax law",
+        "Fachbuch Steuerrecht",
+        "Ouvrage : droit fiscal",
+        Unit::Piece,
+        3990,
+        8990,
+    ),
+    r(
+        "Whole milk 3.5 %, 1 l",
+        "Vollmilch 3,5 %, 1 l",
+        "Lait entier 3,5 %, 1 l",
+        Unit::Piece,
+        99,
+        159,
+    ),
+    r(
+        "Fruit basket for the office",
+        "Obstkorb für das Büro",
+        "Corbeille de fruits pour le bureau",
+        Unit::Piece,
+        1990,
+        3990,
+    ),
+    r(
+        "Trade journal, annual subscription",
+        "Fachzeitschrift, Jahresabonnement",
+        "Revue professionnelle, abonnement annuel",
+        Unit::Piece,
+        8900,
+        24900,
+    ),
+];
+
+impl Product {
+    fn description(&self, lang: Language) -> &'static str {
+        match lang {
+            Language::En => self.en,
+            Language::De => self.de,
+            Language::Fr => self.fr,
+        }
+    }
+}
+
+const DE_NAMES: &[&str] = &[
+    "Brandt & Kühn",
+    "Weißenfels Bürotechnik",
+    "Hofmann Kältetechnik",
+    "Ziegler Metallbau",
+    "Lindner & Söhne",
+    "Grünwald Systemhaus",
+    "Kessler Logistik",
+    "Schäfer Elektrotechnik",
+    "Nordlicht Medien",
+    "Vogt Präzisionsteile",
+    "Albrecht Gebäudeservice",
+    "Mühlberg Druck",
+];
+const DE_FORMS: &[&str] = &["GmbH", "GmbH & Co. KG", "AG", "e.K.", "GmbH"];
+const FR_NAMES: &[&str] = &[
+    "Atelier Lumière",
+    "Durand & Fils",
+    "Menuiserie Lefèvre",
+    "Côté Bureau",
+    "Rhône Informatique",
+    "Garnier Équipements",
+    "Moulin Conseil",
+    "Imprimerie Beaulieu",
+    "Transports Mercier",
+    "Froid Service Bréval",
+];
+const FR_FORMS: &[&str] = &["SARL", "SAS", "SA", "EURL"];
+const AT_NAMES: &[&str] = &[
+    "Alpenblick Handels",
+    "Steiner Haustechnik",
+    "Donauwerk Maschinenbau",
+    "Huber & Gruber",
+    "Holzbau Egger",
+    "Pichler Büroservice",
+    "Wörthersee Catering",
+];
+const AT_FORMS: &[&str] = &["GmbH", "KG", "OG", "GmbH"];
+
+const DE_STREETS: &[&str] = &[
+    "Hauptstraße",
+    "Bahnhofstraße",
+    "Industriestraße",
+    "Mühlenweg",
+    "Am Kirchplatz",
+    "Lindenallee",
+    "Gewerbering",
+    "Schillerstraße",
+    "Gartenstraße",
+    "Im Grünen Winkel",
+];
+const FR_STREETS: &[&str] = &[
+    "rue de la République",
+    "avenue Jean Jaurès",
+    "boulevard Voltaire",
+    "rue du Moulin",
+    "chemin des Vignes",
+    "place de la Gare",
+    "rue Pasteur",
+    "allée des Tilleuls",
+];
+const AT_STREETS: &[&str] = &[
+    "Mariahilfer Straße",
+    "Landstraße",
+    "Hauptplatz",
+    "Bahnhofstraße",
+    "Industriezeile",
+    "Wiener Straße",
+];
+
+const DE_CITIES: &[(&str, &str)] = &[
+    ("80331", "München"),
+    ("50667", "Köln"),
+    ("20095", "Hamburg"),
+    ("70173", "Stuttgart"),
+    ("04109", "Leipzig"),
+    ("90402", "Nürnberg"),
+    ("28195", "Bremen"),
+    ("60311", "Frankfurt am Main"),
+    ("01067", "Dresden"),
+    ("79098", "Freiburg im Breisgau"),
+    ("33602", "Bielefeld"),
+];
+const FR_CITIES: &[(&str, &str)] = &[
+    ("69002", "Lyon"),
+    ("75011", "Paris"),
+    ("13001", "Marseille"),
+    ("33000", "Bordeaux"),
+    ("67000", "Strasbourg"),
+    ("44000", "Nantes"),
+    ("31000", "Toulouse"),
+    ("59000", "Lille"),
+];
+const AT_CITIES: &[(&str, &str)] = &[
+    ("1010", "Wien"),
+    ("8010", "Graz"),
+    ("5020", "Salzburg"),
+    ("6020", "Innsbruck"),
+    ("4020", "Linz"),
+    ("9020", "Klagenfurt"),
+];
+
+const FIRST_NAMES: &[&str] = &[
+    "Anna", "Thomas", "Julia", "Stefan", "Katrin", "Markus", "Claire", "Julien", "Camille", "Lukas",
+];
+const LAST_NAMES: &[&str] = &[
+    "Becker", "Wagner", "Keller", "Fischer", "Brunner", "Martin", "Dubois", "Laurent", "Hofer",
+    "Roth",
+];
+
+const DE_BANKS: &[&str] = &[
+    "Sparkasse Mittelland",
+    "Volksbank Rheintal eG",
+    "Süddeutsche Handelsbank",
+    "Hanseatische Privatbank",
+];
+const FR_BANKS: &[&str] = &[
+    "Crédit Régional du Rhône",
+    "Banque de l'Ouest Atlantique",
+    "Caisse Mutuelle du Centre",
+];
+const AT_BANKS: &[&str] = &[
+    "Alpenländische Sparkasse",
+    "Donau Privatbank AG",
+    "Raiffeisenkasse Almtal",
+];
+
+/// ASCII slug for e-mail and web addresses.
+fn slug(name: &str) -> String {
+    let mut s = String::new();
+    for c in name.to_lowercase().chars() {
+        match c {
+            'ä' => s.push_str("ae"),
+            'ö' => s.push_str("oe"),
+            'ü' => s.push_str("ue"),
+            'ß' => s.push_str("ss"),
+            'é' | 'è' | 'ê' | 'ë' => s.push('e'),
+            'à' | 'â' => s.push('a'),
+            'ç' => s.push('c'),
+            'ô' => s.push('o'),
+            c if c.is_ascii_alphanumeric() => s.push(c),
+            _ => {
+                if !s.ends_with('-') {
+                    s.push('-');
+                }
+            }
+        }
+    }
+    s.trim_matches('-').to_owned()
+}
+
+/// A fictitious company in `country`, different from `avoid`.
+pub fn party(country: Country, rng: &mut Rng, avoid: Option<&str>) -> Party {
+    let (names, forms, streets, cities) = match country {
+        Country::De => (DE_NAMES, DE_FORMS, DE_STREETS, DE_CITIES),
+        Country::Fr => (FR_NAMES, FR_FORMS, FR_STREETS, FR_CITIES),
+        Country::At => (AT_NAMES, AT_FORMS, AT_STREETS, AT_CITIES),
+    };
+    let mut base = *rng.pick(names);
+    while avoid.is_some_and(|a| a.starts_with(base)) {
+        base = *rng.pick(names);
+    }
+    let form = *rng.pick(forms);
+    let name = format!("{base} {form}");
+    let house = rng.range(1, 148);
+    let street = match country {
+        Country::Fr => format!("{house} {}", rng.pick(streets)),
+        _ => format!("{} {house}", rng.pick(streets)),
+    };
+    let (zip, city) = *rng.pick(cities);
+    let siren = ids::siren(rng);
+    let vat_id = ids::vat_id(country, rng, &siren);
+    let person = format!("{} {}", rng.pick(FIRST_NAMES), rng.pick(LAST_NAMES));
+    let register = match country {
+        Country::De => {
+            let kind = if form.contains("KG") || form == "e.K." {
+                "HRA"
+            } else {
+                "HRB"
+            };
+            format!("Amtsgericht {city} {kind} {}", rng.range(10_000, 249_999))
+        }
+        Country::Fr => format!(
+            "RCS {city} {} {} {}",
+            &siren[..3],
+            &siren[3..6],
+            &siren[6..]
+        ),
+        Country::At => format!(
+            "FN {}{} Landesgericht {city}",
+            rng.range(100_000, 599_999),
+            rng.pick(&['a', 'b', 'd', 'g', 'k'])
+        ),
+    };
+    let tax_number = (country == Country::De).then(|| {
+        format!(
+            "{}/{}/{}",
+            rng.range(100, 299),
+            rng.digits(3),
+            rng.digits(5)
+        )
+    });
+    let domain = format!("{}.example", slug(base));
+    let phone = match country {
+        Country::De => format!("+49 {} {}", rng.range(30, 911), rng.digits(7)),
+        Country::Fr => format!(
+            "+33 {} {} {} {} {}",
+            rng.range(1, 5),
+            rng.digits(2),
+            rng.digits(2),
+            rng.digits(2),
+            rng.digits(2)
+        ),
+        Country::At => format!("+43 {} {}", rng.range(1, 732), rng.digits(6)),
+    };
+    Party {
+        name,
+        address: Address {
+            street,
+            zip: zip.to_owned(),
+            city: city.to_owned(),
+            country,
+        },
+        vat_id: Some(vat_id),
+        tax_number,
+        register: Some(register),
+        siren: (country == Country::Fr).then_some(siren),
+        managing_director: Some(person),
+        phone,
+        email: format!(
+            "{}@{domain}",
+            if rng.chance(50) {
+                "info"
+            } else {
+                "buchhaltung"
+            }
+        ),
+        web: format!("www.{domain}"),
+    }
+}
+
+fn bank(country: Country, rng: &mut Rng) -> BankAccount {
+    let names = match country {
+        Country::De => DE_BANKS,
+        Country::Fr => FR_BANKS,
+        Country::At => AT_BANKS,
+    };
+    BankAccount {
+        bank_name: rng.pick(names).to_string(),
+        iban: ids::iban(country, rng),
+        bic: ids::bic(country, rng),
+    }
+}
+
+/// A document number in one of the common patterns.
+fn document_number(doc_type: DocType, country: Country, year: i32, rng: &mut Rng) -> String {
+    let yy = year % 100;
+    match doc_type {
+        // SAP purchase order numbers: ten digits starting with 45.
+        DocType::PurchaseOrder => format!("45{}", rng.digits(8)),
+        DocType::DeliveryNote => format!("LS-{year}-{}", rng.range(1000, 9999)),
+        DocType::CreditNote => match country {
+            Country::Fr => format!("AV{yy}-{:05}", rng.range(1, 999)),
+            _ => format!("GS-{year}-{:04}", rng.range(1, 999)),
+        },
+        _ => match (country, rng.below(4)) {
+            (Country::Fr, 0 | 1) => format!("F{year}-{:04}", rng.range(1, 4999)),
+            (Country::Fr, _) => format!("FA{yy}/{:05}", rng.range(1, 99999)),
+            (_, 0) => format!("RE-{year}-{:05}", rng.range(1, 99999)),
+            (_, 1) => format!("{year}{:04}", rng.range(1, 9999)),
+            (_, 2) => format!("INV-{}", rng.range(10000, 99999)),
+            _ => rng.range(100_000, 999_999).to_string(),
+        },
+    }
+}
+
+fn payment_terms(lang: Language, days: u32, skonto: bool) -> String {
+    match (lang, days, skonto) {
+        (Language::De, 0, _) => "Zahlbar sofort ohne Abzug.".to_owned(),
+        (Language::De, d, true) => {
+            format!("Zahlbar innerhalb von 10 Tagen mit 2 % Skonto, {d} Tage netto.")
+        }
+        (Language::De, d, false) => format!("Zahlbar innerhalb von {d} Tagen ohne Abzug."),
+        (Language::En, 0, _) => "Payable immediately without deduction.".to_owned(),
+        (Language::En, d, true) => format!("2 % discount if paid within 10 days, {d} days net."),
+        (Language::En, d, false) => format!("Payment due within {d} days of invoice date."),
+        (Language::Fr, 0, _) => "Paiement à réception de facture.".to_owned(),
+        (Language::Fr, d, true) => {
+            format!("Escompte de 2 % pour paiement sous 10 jours, {d} jours net.")
+        }
+        (Language::Fr, d, false) => format!("Paiement à {d} jours date de facture."),
+    }
+}
+
+fn quantity(product: &Product, rng: &mut Rng, small: bool) -> Decimal {
+    if small {
+        return Decimal::from(rng.range(1, 3));
+    }
+    // Items priced in cents (printed matter) are ordered by the hundred.
+    if product.cents.1 < 100 {
+        return Decimal::from(*rng.pick(&[250, 500, 1000, 2500, 5000]));
+    }
+    match product.unit {
+        Unit::LumpSum => Decimal::ONE,
+        // Hours and days are billed in halves now and then.
+        Unit::Hour => Decimal::new(rng.range(2, 32) * 5, 1),
+        Unit::Day => Decimal::new(rng.range(2, 10) * 5, 1),
+        Unit::Kilogram => Decimal::new(rng.range(10, 2500), 1),
+        Unit::Metre | Unit::Litre => Decimal::from(rng.range(5, 120)),
+        Unit::Piece | Unit::Pack => {
+            Decimal::from(*rng.pick(&[1, 2, 3, 4, 5, 6, 10, 12, 20, 24, 25, 50]))
+        }
+    }
+}
+
+/// A random document satisfying `spec`. Totals are consistent (see [`Document::recompute`]).
+pub fn generate(spec: &DocSpec, rng: &mut Rng) -> Document {
+    let lang = spec.language;
+    let seller = party(spec.seller_country, rng, None);
+    let mut buyer_country = spec.buyer_country;
+    if spec.vat_mode == VatMode::ReverseCharge && buyer_country == spec.seller_country {
+        buyer_country = if spec.seller_country == Country::De {
+            Country::At
+        } else {
+            Country::De
+        };
+    }
+    let buyer = party(buyer_country, rng, Some(&seller.name));
+
+    let day_of_year = rng.range(5, 350);
+    let issue_date =
+        NaiveDate::from_ymd_opt(spec.year, 1, 1).unwrap_or_default() + Duration::days(day_of_year);
+    let number = document_number(spec.doc_type, spec.seller_country, issue_date.year(), rng);
+
+    // Pick distinct products that fit the VAT mode.
+    let (standard_rate, reduced_rate) = spec.seller_country.vat_rates();
+    let n_lines = if spec.small_amount {
+        rng.range(1, 2) as usize
+    } else {
+        rng.range(spec.min_lines as i64, spec.max_lines as i64) as usize
+    };
+    let mut pool: Vec<&Product> = PRODUCTS
+        .iter()
+        .filter(|p| spec.vat_mode == VatMode::TwoRates || !p.reduced)
+        .filter(|p| !spec.small_amount || p.cents.1 <= 2500)
+        // A delivery note lists goods, not hours or flat fees.
+        .filter(|p| {
+            spec.doc_type != DocType::DeliveryNote
+                || !matches!(p.unit, Unit::Hour | Unit::Day | Unit::LumpSum)
+        })
+        .collect();
+    rng.shuffle(&mut pool);
+    if spec.vat_mode == VatMode::TwoRates {
+        // Make sure both rates occur: one reduced product first, one standard second.
+        if let Some(i) = pool.iter().position(|p| p.reduced) {
+            pool.swap(0, i);
+        }
+        if let Some(i) = pool.iter().skip(1).position(|p| !p.reduced) {
+            pool.swap(1, i + 1);
+        }
+    }
+    let mut lines = Vec::with_capacity(n_lines);
+    for i in 0..n_lines {
+        let product = pool[i % pool.len()];
+        let tax_rate = match spec.vat_mode {
+            VatMode::ReverseCharge => Decimal::ZERO,
+            VatMode::TwoRates if product.reduced => reduced_rate,
+            _ => standard_rate,
+        };
+        // A long invoice repeats products; vary the text so lines stay distinguishable.
+        let description = if i >= pool.len() {
+            format!("{} ({})", product.description(lang), i + 1)
+        } else {
+            product.description(lang).to_owned()
+        };
+        let item_id = match product.unit {
+            Unit::Hour | Unit::Day | Unit::LumpSum => None,
+            _ => Some(format!("{}-{}", rng.upper_letters(2), rng.digits(5))),
+        };
+        lines.push(LineItem {
+            position: i as u32 + 1,
+            item_id,
+            description,
+            quantity: quantity(product, rng, spec.small_amount),
+            unit: product.unit,
+            unit_price: Decimal::new(rng.range(product.cents.0, product.cents.1), 2),
+            tax_rate,
+            net_amount: Decimal::ZERO,
+        });
+    }
+
+    let skonto = rng.chance(25);
+    let payment_days = match spec.doc_type {
+        DocType::Invoice | DocType::DebitNote => Some(*rng.pick(&[14u32, 30, 30, 30, 45, 60])),
+        DocType::PurchaseOrder => Some(30),
+        _ => None,
+    };
+    let due_date = match spec.doc_type {
+        DocType::Invoice | DocType::DebitNote => {
+            payment_days.map(|d| issue_date + Duration::days(i64::from(d)))
+        }
+        _ => None,
+    };
+    let delivery_date = match spec.doc_type {
+        DocType::PurchaseOrder => Some(issue_date + Duration::days(rng.range(10, 30))),
+        DocType::DeliveryNote => Some(issue_date),
+        _ => Some(issue_date - Duration::days(rng.range(0, 12))),
+    };
+    let po_number = match spec.doc_type {
+        DocType::PurchaseOrder => Some(number.clone()),
+        _ if spec.with_po || spec.doc_type == DocType::DeliveryNote => {
+            Some(format!("45{}", rng.digits(8)))
+        }
+        _ => None,
+    };
+    let buyer_reference = spec.with_buyer_reference.then(|| match spec.buyer_country {
+        Country::De => format!("KST-{}", rng.range(1000, 9999)),
+        _ => format!("{}-{}", rng.upper_letters(2), rng.range(100, 9999)),
+    });
+    let corrected_invoice = (spec.doc_type == DocType::CreditNote).then(|| {
+        (
+            format!("RE-{}-{:05}", issue_date.year(), rng.range(1, 99999)),
+            issue_date - Duration::days(rng.range(10, 40)),
+        )
+    });
+
+    let mut buyer = buyer;
+    if spec.vat_mode != VatMode::ReverseCharge && !rng.chance(60) {
+        // Domestic invoices often do not show the buyer's VAT ID.
+        buyer.vat_id = None;
+    }
+    let bank = matches!(
+        spec.doc_type,
+        DocType::Invoice | DocType::DebitNote | DocType::CreditNote
+    )
+    .then(|| bank(spec.seller_country, rng));
+
+    let mut doc = Document {
+        doc_type: spec.doc_type,
+        language: lang,
+        number,
+        issue_date,
+        due_date,
+        delivery_date,
+        po_number,
+        buyer_reference,
+        customer_number: Some(format!("{}", rng.range(10_000, 99_999))),
+        currency: "EUR".to_owned(),
+        seller,
+        buyer,
+        bank,
+        payment_terms: payment_days.map(|d| payment_terms(lang, d, skonto && d > 10)),
+        payment_days,
+        lines,
+        vat: Vec::new(),
+        totals: Totals::default(),
+        reverse_charge: spec.vat_mode == VatMode::ReverseCharge,
+        corrected_invoice,
+    };
+    doc.recompute();
+    if spec.small_amount {
+        // Keep it a small-amount invoice: trim quantities until gross < 250.
+        while doc.totals.gross >= Decimal::from(250) {
+            for l in &mut doc.lines {
+                l.quantity = Decimal::ONE;
+            }
+            doc.lines.truncate(1);
+            doc.lines[0].unit_price = (doc.lines[0].unit_price / Decimal::TWO).round_dp(2);
+            doc.recompute();
+        }
+    }
+    if spec.with_prepaid {
+        // A round advance payment of about 30 %.
+        doc.totals.prepaid =
+            (doc.totals.gross * Decimal::new(3, 1) / Decimal::TEN).round_dp(0) * Decimal::TEN;
+        doc.recompute();
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_document() {
+        let spec = DocSpec::invoice(Language::De);
+        assert_eq!(
+            generate(&spec, &mut Rng::new(7)),
+            generate(&spec, &mut Rng::new(7))
+        );
+        assert_ne!(
+            generate(&spec, &mut Rng::new(7)),
+            generate(&spec, &mut Rng::new(8))
+        );
+    }
+
+    #[test]
+    fn small_amount_stays_small() {
+        for seed in 0..100 {
+            let spec = DocSpec {
+                small_amount: true,
+                ..DocSpec::invoice(Language::En)
+            };
+            let d = generate(&spec, &mut Rng::new(seed));
+            assert!(d.totals.gross < Decimal::from(250), "{}", d.totals.gross);
+            assert!(d.lines.len() <= 2);
+        }
+    }
+
+    #[test]
+    fn slugs_are_ascii() {
+        assert_eq!(slug("Weißenfels Bürotechnik"), "weissenfels-buerotechnik");
+        assert_eq!(slug("Côté Bureau"), "cote-bureau");
+    }
+}
