@@ -8,7 +8,7 @@
 use sapllm_core::{Classified, DocType};
 
 use crate::preprocessing::Prepared;
-use crate::text::{FoldedLine, find_phrases};
+use crate::text::{FoldedLine, Hit, find_phrases, find_phrases_and_compounds};
 
 pub const CLASSIFIER_VERSION: &str = "rules.doctype/1";
 
@@ -59,6 +59,18 @@ fn phrases(t: DocType) -> &'static [&'static str] {
     }
 }
 
+/// German compound endings per type ("Handelsrechnung", "Mietrechnung", "Sammelgutschrift").
+fn compound_suffixes(t: DocType) -> &'static [&'static str] {
+    match t {
+        DocType::Invoice => &["rechnung"],
+        DocType::CreditNote => &["gutschrift"],
+        DocType::DeliveryNote => &["lieferschein"],
+        DocType::PurchaseOrder => &["bestellung"],
+        DocType::Receipt => &["quittung"],
+        _ => &[],
+    }
+}
+
 /// Structural phrases that point to a payable (an invoice-like document).
 const PAYABLE_HINTS: &[&str] = &[
     "iban", "ust", "mwst", "vat", "tva", "umsatzsteuer", "zahlbar", "payable", "due date",
@@ -77,22 +89,42 @@ pub fn classify(prepared: &Prepared, lines: &[FoldedLine]) -> Classified<DocType
         };
     }
 
+    let hits_by_type: Vec<(DocType, Vec<Hit>)> = DocType::ALL
+        .iter()
+        .map(|&t| (t, find_phrases_and_compounds(lines, phrases(t), compound_suffixes(t))))
+        .collect();
+    // The first line of page 1 that names a document type is the document's own title far
+    // more often than a reference to another document ("Rechnung Nr. 1 … Bestellung: B7";
+    // "ORDER RESPONSE: R01 … PURCHASE ORDER ID: PO1"): it counts in full, label or not, and
+    // double.
+    let lead_line = hits_by_type.iter().flat_map(|(_, h)| h.iter()).filter(|h| h.page == 0).map(|h| h.line).min();
+
     let mut scores: Vec<(DocType, f32, Vec<String>)> = Vec::new();
-    for &t in DocType::ALL {
-        let hits = find_phrases(lines, phrases(t));
-        // Several hits of the same phrase count with diminishing weight; the best place counts
-        // fully.
+    for (t, mut hits) in hits_by_type {
+        for h in hits.iter_mut() {
+            if Some(h.line) == lead_line {
+                let unlabelled = if h.is_label { h.weight * 3.0 } else { h.weight };
+                h.weight = unlabelled.max(1.5) * 2.0;
+            }
+        }
+        // Several hits count with diminishing weight; the best place counts fully.
         let mut sorted: Vec<f32> = hits.iter().map(|h| h.weight).collect();
         sorted.sort_by(|a, b| b.total_cmp(a));
         let score: f32 = sorted.iter().enumerate().map(|(i, w)| w / (1.0 + i as f32)).sum();
         let mut evidence: Vec<String> = Vec::new();
-        for h in hits.iter().filter(|h| h.is_title).chain(hits.iter().filter(|h| !h.is_title)) {
-            let e = format!(
-                "'{}' {} on page {}",
-                h.phrase,
-                if h.is_title { "as a title" } else { "in the text" },
-                h.page + 1
-            );
+        let mut ordered: Vec<&Hit> = hits.iter().collect();
+        ordered.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+        for h in ordered {
+            let place = if Some(h.line) == lead_line {
+                "as the first document title"
+            } else if h.is_title {
+                "as a title"
+            } else if h.is_label {
+                "as a label"
+            } else {
+                "in the text"
+            };
+            let e = format!("'{}' {place} on page {}", h.phrase, h.page + 1);
             if !evidence.contains(&e) {
                 evidence.push(e);
             }
@@ -101,7 +133,7 @@ pub fn classify(prepared: &Prepared, lines: &[FoldedLine]) -> Classified<DocType
         scores.push((t, score, evidence));
     }
 
-    let payable = find_phrases(lines, PAYABLE_HINTS).len().min(6) as f32 * 0.15;
+    let payable = find_phrases(lines, PAYABLE_HINTS).len().min(5) as f32 * 0.1;
     for (t, s, ev) in scores.iter_mut() {
         if *t == DocType::Invoice && payable > 0.0 {
             *s += payable;

@@ -18,7 +18,8 @@ pub struct FoldedLine {
     pub rel_size: f32,
 }
 
-/// Folds text for matching: lower case, non-alphanumerics (except `%`, `§`) become spaces.
+/// Folds text for matching: lower case, non-alphanumerics (except `%`, `§`) become spaces;
+/// a colon stays as its own token because it tells a label ("Bestellung: 4711") from a title.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push(' ');
@@ -27,6 +28,12 @@ pub fn fold(s: &str) -> String {
         if c.is_alphanumeric() || c == '%' || c == '§' {
             out.push(c);
             last_space = false;
+        } else if c == ':' {
+            if !last_space {
+                out.push(' ');
+            }
+            out.push_str(": ");
+            last_space = true;
         } else if !last_space {
             out.push(' ');
             last_space = true;
@@ -62,19 +69,50 @@ pub fn folded_lines(pages: &[Page]) -> Vec<FoldedLine> {
 pub struct Hit {
     pub phrase: &'static str,
     pub page: u32,
+    /// Index of the line in the slice searched (reading order).
+    pub line: usize,
     pub weight: f32,
     pub is_title: bool,
+    /// Followed by a colon: a label ("Bestellung: B123"), weighted down.
+    pub is_label: bool,
 }
 
 /// Finds `phrases` (already folded, without the boundary spaces) in the lines. The weight of a
 /// hit: 3 for a title (first page, top 40 %, large type), 1.5 elsewhere on the first page's top
-/// half, 1 elsewhere on page 1, 0.4 on later pages.
+/// half, 1 elsewhere on page 1, 0.4 on later pages; a phrase followed by a colon is a label
+/// that refers to another document ("Bestellung: B123" on an invoice) and counts a third.
 pub fn find_phrases(lines: &[FoldedLine], phrases: &[&'static str]) -> Vec<Hit> {
+    find_phrases_and_compounds(lines, phrases, &[])
+}
+
+/// Like [`find_phrases`], plus German-style compounds: a word that ends in one of `suffixes`
+/// ("Mietrechnung", "Handelsrechnung" end in "rechnung") is a hit of that suffix.
+pub fn find_phrases_and_compounds(
+    lines: &[FoldedLine],
+    phrases: &[&'static str],
+    suffixes: &[&'static str],
+) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for line in lines {
+    for (line_index, line) in lines.iter().enumerate() {
+        let mut found: Vec<(&'static str, bool)> = Vec::new();
         for &p in phrases {
-            if contains_phrase(&line.text, p) {
-                let is_title = line.page == 0 && line.rel_top < 0.4 && line.rel_size >= 1.25;
+            if let Some(pos) = find_phrase(&line.text, p) {
+                let after = &line.text[pos + p.len() + 1..];
+                found.push((p, is_label_tail(after)));
+            }
+        }
+        for &suffix in suffixes {
+            let mut words = line.text.split(' ').peekable();
+            while let Some(w) = words.next() {
+                if w.len() > suffix.len() && w.ends_with(suffix) && !found.iter().any(|(p, _)| *p == suffix) {
+                    let label = words.peek().is_some_and(|n| *n == ":");
+                    found.push((suffix, label));
+                }
+            }
+        }
+        for (p, is_label) in found {
+            {
+                let is_title = !is_label && line.page == 0 && line.rel_top < 0.4 && line.rel_size >= 1.25;
                 let weight = if is_title {
                     3.0
                 } else if line.page == 0 && line.rel_top < 0.5 {
@@ -84,20 +122,38 @@ pub fn find_phrases(lines: &[FoldedLine], phrases: &[&'static str]) -> Vec<Hit> 
                 } else {
                     0.4
                 };
-                hits.push(Hit { phrase: p, page: line.page, weight, is_title });
+                let weight = if is_label { weight / 3.0 } else { weight };
+                hits.push(Hit { phrase: p, page: line.page, line: line_index, weight, is_title, is_label });
             }
         }
     }
     hits
 }
 
+/// Whether what follows a phrase makes it a label: a colon, directly or after a reference word
+/// ("Bestellung: …", "Purchase order ID: …", "Lieferschein-Nr.: …").
+fn is_label_tail(after: &str) -> bool {
+    const REFERENCE_WORDS: &[&str] = &["id", "nr", "no", "number", "nummer", "ref", "n", "num", "numéro", "reference"];
+    let mut words = after.split_whitespace();
+    match words.next() {
+        Some(":") => true,
+        Some(w) if REFERENCE_WORDS.contains(&w) => words.next() == Some(":"),
+        _ => false,
+    }
+}
+
 /// Whether folded `text` contains the folded phrase on word boundaries.
 pub fn contains_phrase(text: &str, phrase: &str) -> bool {
+    find_phrase(text, phrase).is_some()
+}
+
+/// Byte position of the space before the phrase in folded `text`, on word boundaries.
+fn find_phrase(text: &str, phrase: &str) -> Option<usize> {
     let mut needle = String::with_capacity(phrase.len() + 2);
     needle.push(' ');
     needle.push_str(phrase);
     needle.push(' ');
-    text.contains(&needle)
+    text.find(&needle)
 }
 
 #[cfg(test)]
@@ -106,10 +162,22 @@ mod tests {
 
     #[test]
     fn folding_and_boundaries() {
-        assert_eq!(fold("Rechnung-Nr.: 4711"), " rechnung nr 4711 ");
+        assert_eq!(fold("Rechnung-Nr.: 4711"), " rechnung nr : 4711 ");
         assert!(contains_phrase(&fold("Credit Note No. 5"), "credit note"));
         assert!(!contains_phrase(&fold("Creditnote"), "credit note"));
         assert!(!contains_phrase(&fold("Rechnungsnummer"), "rechnung"));
         assert!(contains_phrase(&fold("Facture d'avoir"), "avoir"));
+    }
+
+    #[test]
+    fn labels_weigh_less_than_titles_and_compounds_count() {
+        let line = |t: &str| FoldedLine { page: 0, text: fold(t), rel_top: 0.1, rel_size: 1.0 };
+        let lines = [line("Bestellung: B123456789"), line("Mietrechnung Nr. 93 vom 01.10.2018"), line("Purchase order ID: PO1")];
+        let po = find_phrases(&lines, &["bestellung", "purchase order"]);
+        assert_eq!(po.len(), 2);
+        assert!(po.iter().all(|h| h.is_label && (h.weight - 0.5).abs() < 1e-6), "{po:?}");
+        let inv = find_phrases_and_compounds(&lines, &["rechnung"], &["rechnung"]);
+        assert_eq!(inv.len(), 1);
+        assert!((inv[0].weight - 1.5).abs() < 1e-6);
     }
 }
