@@ -48,11 +48,17 @@ pub struct BenchReport {
 
 fn percentiles(mut v: Vec<f64>) -> Percentiles {
     if v.is_empty() {
-        return Percentiles { p50_ms: 0.0, p95_ms: 0.0 };
+        return Percentiles {
+            p50_ms: 0.0,
+            p95_ms: 0.0,
+        };
     }
     v.sort_by(f64::total_cmp);
     let at = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
-    Percentiles { p50_ms: at(0.5), p95_ms: at(0.95) }
+    Percentiles {
+        p50_ms: at(0.5),
+        p95_ms: at(0.95),
+    }
 }
 
 /// Peak resident set size of this process (Linux: VmHWM), MiB.
@@ -63,7 +69,11 @@ pub fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-pub fn bench(engine: &Engine, files: &[PathBuf], options: BenchOptions) -> Result<BenchReport, ApiError> {
+pub fn bench(
+    engine: &Engine,
+    files: &[PathBuf],
+    options: BenchOptions,
+) -> Result<BenchReport, ApiError> {
     let mut per_stage: Vec<Vec<f64>> = vec![Vec::new(); Stage::ALL.len()];
     let mut totals_page = Vec::new();
     let mut totals_doc = Vec::new();
@@ -72,9 +82,13 @@ pub fn bench(engine: &Engine, files: &[PathBuf], options: BenchOptions) -> Resul
     let mut documents = 0;
     let mut busy_secs = 0.0;
     let mut timed_pages = 0u64;
-    let run = RunOptions { reprocess: true, ..options.run };
+    let run = RunOptions {
+        reprocess: true,
+        ..options.run
+    };
     for file in files {
-        let bytes = std::fs::read(file).map_err(|e| ApiError::new("io_error", format!("{}: {e}", file.display())))?;
+        let bytes = std::fs::read(file)
+            .map_err(|e| ApiError::new("io_error", format!("{}: {e}", file.display())))?;
         // Warm-up: page caches, lazily built tables.
         match engine.pipeline().process(&bytes, &NoPriorDocuments, run) {
             Ok(Outcome::Processed(p)) => pages += p.result.page_count.max(1),
@@ -87,7 +101,11 @@ pub fn bench(engine: &Engine, files: &[PathBuf], options: BenchOptions) -> Resul
         documents += 1;
         for _ in 0..options.iterations.max(1) {
             let t = Instant::now();
-            let Ok(Outcome::Processed(p)) = engine.pipeline().process(&bytes, &NoPriorDocuments, run) else { break };
+            let Ok(Outcome::Processed(p)) =
+                engine.pipeline().process(&bytes, &NoPriorDocuments, run)
+            else {
+                break;
+            };
             let elapsed = t.elapsed().as_secs_f64();
             busy_secs += elapsed;
             let n = p.result.page_count.max(1);
@@ -106,10 +124,21 @@ pub fn bench(engine: &Engine, files: &[PathBuf], options: BenchOptions) -> Resul
         failed,
         pages,
         iterations: options.iterations.max(1),
-        stages: Stage::ALL.iter().zip(per_stage).map(|(s, v)| StageStats { stage: *s, per_page: percentiles(v) }).collect(),
+        stages: Stage::ALL
+            .iter()
+            .zip(per_stage)
+            .map(|(s, v)| StageStats {
+                stage: *s,
+                per_page: percentiles(v),
+            })
+            .collect(),
         total_per_page: percentiles(totals_page),
         total_per_document: percentiles(totals_doc),
-        pages_per_second: if busy_secs > 0.0 { timed_pages as f64 / busy_secs } else { 0.0 },
+        pages_per_second: if busy_secs > 0.0 {
+            timed_pages as f64 / busy_secs
+        } else {
+            0.0
+        },
         peak_rss_mib: peak_rss_mib(),
     })
 }

@@ -42,7 +42,11 @@ impl GroundTruth {
         if gt.schema != GROUND_TRUTH_SCHEMA {
             return Err(ApiError::new(
                 "bad_ground_truth",
-                format!("{}: schema '{}' is not {GROUND_TRUTH_SCHEMA}", path.display(), gt.schema),
+                format!(
+                    "{}: schema '{}' is not {GROUND_TRUTH_SCHEMA}",
+                    path.display(),
+                    gt.schema
+                ),
             ));
         }
         Ok(gt)
@@ -59,13 +63,26 @@ pub struct Prediction {
 
 impl Prediction {
     pub fn from_result(r: &DocumentResult) -> Self {
-        let fields = r.fields.iter().map(|(k, f)| (k.as_str().to_owned(), f.value.to_plain())).collect();
+        let fields = r
+            .fields
+            .iter()
+            .map(|(k, f)| (k.as_str().to_owned(), f.value.to_plain()))
+            .collect();
         let line_items = r
             .line_items
             .iter()
-            .map(|l| l.cells.iter().map(|(k, c)| (k.as_str().to_owned(), c.value.to_plain())).collect())
+            .map(|l| {
+                l.cells
+                    .iter()
+                    .map(|(k, c)| (k.as_str().to_owned(), c.value.to_plain()))
+                    .collect()
+            })
             .collect();
-        Self { doc_type: Some(r.doc_type.value.as_str().to_owned()), fields, line_items }
+        Self {
+            doc_type: Some(r.doc_type.value.as_str().to_owned()),
+            fields,
+            line_items,
+        }
     }
 }
 
@@ -112,7 +129,8 @@ pub fn score(truth: &GroundTruth, pred: &Prediction) -> DocScore {
         s.fields_scored += 1;
         s.fields_correct += u32::from(correct);
         if !correct {
-            s.mismatches.push((key.clone(), expected.clone(), got.cloned()));
+            s.mismatches
+                .push((key.clone(), expected.clone(), got.cloned()));
         }
     }
     if let Some(true_lines) = &truth.line_items {
@@ -166,7 +184,9 @@ pub fn match_lines(
 
 /// Word-overlap similarity of two descriptions (0..1).
 fn similarity(a: Option<&String>, b: Option<&String>) -> f64 {
-    let (Some(a), Some(b)) = (a, b) else { return 0.0 };
+    let (Some(a), Some(b)) = (a, b) else {
+        return 0.0;
+    };
     let words = |s: &str| -> Vec<String> { s.split_whitespace().map(str::to_lowercase).collect() };
     let (wa, wb) = (words(a), words(b));
     if wa.is_empty() || wb.is_empty() {
@@ -194,7 +214,12 @@ impl FieldMetrics {
             (None, Some(_)) => Some(0.0),
             _ => None,
         };
-        Self { precision: p, recall: r, f1, support }
+        Self {
+            precision: p,
+            recall: r,
+            f1,
+            support,
+        }
     }
 }
 
@@ -267,7 +292,12 @@ pub struct EvalAccumulator {
 }
 
 impl EvalAccumulator {
-    pub fn add(&mut self, file: String, truth: &GroundTruth, outcome: Result<(&DocumentResult, f64), (String, f64)>) {
+    pub fn add(
+        &mut self,
+        file: String,
+        truth: &GroundTruth,
+        outcome: Result<(&DocumentResult, f64), (String, f64)>,
+    ) {
         let (pred, ms, error, from_einvoice) = match outcome {
             Ok((r, ms)) => (Prediction::from_result(r), ms, None, r.from_einvoice),
             Err((e, ms)) => (Prediction::default(), ms, Some(e), false),
@@ -291,8 +321,12 @@ impl EvalAccumulator {
         }
         if from_einvoice {
             self.einvoice.0 += 1;
-            let lines_exact = truth.line_items.is_none() || (s.lines_matched == s.lines_true && s.lines_predicted == s.lines_true);
-            if s.fields_correct == s.fields_scored && lines_exact && s.doc_type_correct != Some(false) {
+            let lines_exact = truth.line_items.is_none()
+                || (s.lines_matched == s.lines_true && s.lines_predicted == s.lines_true);
+            if s.fields_correct == s.fields_scored
+                && lines_exact
+                && s.doc_type_correct != Some(false)
+            {
                 self.einvoice.1 += 1;
             }
         }
@@ -343,10 +377,14 @@ impl EvalAccumulator {
             },
             line_items: FieldMetrics::from_counts(self.lines.0, self.lines.1, self.lines.2),
             doc_type: DocTypeReport {
-                accuracy: (self.doc_type.1 > 0).then(|| f64::from(self.doc_type.0) / f64::from(self.doc_type.1)),
+                accuracy: (self.doc_type.1 > 0)
+                    .then(|| f64::from(self.doc_type.0) / f64::from(self.doc_type.1)),
                 support: self.doc_type.1,
             },
-            timing_ms: Timing { p50: pct(0.5), p95: pct(0.95) },
+            timing_ms: Timing {
+                p50: pct(0.5),
+                p95: pct(0.95),
+            },
             einvoice_documents: self.einvoice.0,
             einvoice_exact: self.einvoice.1,
             ignore_embedded,
@@ -376,36 +414,61 @@ pub fn evaluate(
     progress: &dyn Fn(Progress),
 ) -> Result<EvalReport, ApiError> {
     if !folder.is_dir() {
-        return Err(ApiError::new("not_found", format!("{} is not a folder", folder.display())));
+        return Err(ApiError::new(
+            "not_found",
+            format!("{} is not a folder", folder.display()),
+        ));
     }
     let docs = documents_with_truth(folder);
     let mut acc = EvalAccumulator::default();
-    let run = RunOptions { ignore_embedded, reprocess: true };
+    let run = RunOptions {
+        ignore_embedded,
+        reprocess: true,
+    };
     for (i, (doc, truth_path)) in docs.iter().enumerate() {
-        progress(Progress { done: i, total: docs.len(), file: doc.display().to_string() });
+        progress(Progress {
+            done: i,
+            total: docs.len(),
+            file: doc.display().to_string(),
+        });
         let truth = GroundTruth::load(truth_path)?;
-        let name = doc.strip_prefix(folder).unwrap_or(doc).display().to_string();
+        let name = doc
+            .strip_prefix(folder)
+            .unwrap_or(doc)
+            .display()
+            .to_string();
         let started = Instant::now();
         let bytes = std::fs::read(doc).map_err(|e| format!("io_error: {e}"));
         // A standalone XML e-invoice has no printed page: with --ignore-embedded it is not part
         // of the visual evaluation (it would be scored on exact XML values).
         if ignore_embedded
-            && bytes.as_ref().is_ok_and(|b| sapllm_document::sniff::sniff(b).ok() == Some(sapllm_core::FileKind::Xml))
+            && bytes.as_ref().is_ok_and(|b| {
+                sapllm_document::sniff::sniff(b).ok() == Some(sapllm_core::FileKind::Xml)
+            })
         {
             acc.skipped_xml += 1;
             continue;
         }
         let outcome = bytes.and_then(|bytes| {
-            engine.pipeline().process(&bytes, &NoPriorDocuments, run).map_err(|f| format!("{}: {}", f.code(), f.error))
+            engine
+                .pipeline()
+                .process(&bytes, &NoPriorDocuments, run)
+                .map_err(|f| format!("{}: {}", f.code(), f.error))
         });
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         match outcome {
             Ok(Outcome::Processed(p)) => acc.add(name, &truth, Ok((&p.result, ms))),
-            Ok(Outcome::AlreadyKnown { .. }) => acc.add(name, &truth, Err(("already_known".into(), ms))),
+            Ok(Outcome::AlreadyKnown { .. }) => {
+                acc.add(name, &truth, Err(("already_known".into(), ms)))
+            }
             Err(e) => acc.add(name, &truth, Err((e, ms))),
         }
     }
-    progress(Progress { done: docs.len(), total: docs.len(), file: String::new() });
+    progress(Progress {
+        done: docs.len(),
+        total: docs.len(),
+        file: String::new(),
+    });
     Ok(acc.finish(ignore_embedded))
 }
 
@@ -414,7 +477,10 @@ mod tests {
     use super::*;
 
     fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn truth() -> GroundTruth {
@@ -429,8 +495,16 @@ mod tests {
                 ("gross_total", "529.87"),
             ]),
             line_items: Some(vec![
-                map(&[("description", "Trennblätter A4"), ("quantity", "20"), ("net_amount", "198.00")]),
-                map(&[("description", "Ordner"), ("quantity", "2"), ("net_amount", "10.00")]),
+                map(&[
+                    ("description", "Trennblätter A4"),
+                    ("quantity", "20"),
+                    ("net_amount", "198.00"),
+                ]),
+                map(&[
+                    ("description", "Ordner"),
+                    ("quantity", "2"),
+                    ("net_amount", "10.00"),
+                ]),
             ]),
         }
     }
@@ -447,8 +521,16 @@ mod tests {
                 ("iban", "DE00"), // not in the truth: not scored
             ]),
             line_items: vec![
-                map(&[("description", "Ordner"), ("quantity", "3"), ("net_amount", "10.00")]),
-                map(&[("description", "Trennblätter"), ("quantity", "20"), ("net_amount", "198")]),
+                map(&[
+                    ("description", "Ordner"),
+                    ("quantity", "3"),
+                    ("net_amount", "10.00"),
+                ]),
+                map(&[
+                    ("description", "Trennblätter"),
+                    ("quantity", "20"),
+                    ("net_amount", "198"),
+                ]),
                 map(&[("description", "Porto"), ("net_amount", "5.00")]),
             ],
         };
@@ -457,7 +539,10 @@ mod tests {
         assert_eq!(s.fields_correct, 4);
         assert!(!s.per_field.contains_key("iban"));
         // Ordner: net agrees but quantity differs -> not matched.
-        assert_eq!((s.lines_matched, s.lines_predicted, s.lines_true), (1, 3, 2));
+        assert_eq!(
+            (s.lines_matched, s.lines_predicted, s.lines_true),
+            (1, 3, 2)
+        );
         assert_eq!(s.doc_type_correct, Some(true));
     }
 
@@ -465,7 +550,11 @@ mod tests {
     fn report_metrics_follow_the_definitions() {
         let mut acc = EvalAccumulator::default();
         let t = truth();
-        acc.add("a.pdf".into(), &t, Err(("corrupt_pdf: damaged".into(), 1.0)));
+        acc.add(
+            "a.pdf".into(),
+            &t,
+            Err(("corrupt_pdf: damaged".into(), 1.0)),
+        );
         let report = acc.finish(false);
         assert_eq!(report.documents, 1);
         assert_eq!(report.failed_documents, 1);
@@ -475,7 +564,16 @@ mod tests {
         assert_eq!(report.line_items.support, 2);
         assert_eq!(report.doc_type.accuracy, Some(0.0));
         let json = serde_json::to_value(&report).unwrap();
-        for key in ["schema", "documents", "failed_documents", "header", "line_items", "doc_type", "timing_ms", "per_document"] {
+        for key in [
+            "schema",
+            "documents",
+            "failed_documents",
+            "header",
+            "line_items",
+            "doc_type",
+            "timing_ms",
+            "per_document",
+        ] {
             assert!(json.get(key).is_some(), "missing {key}");
         }
         assert_eq!(json["header"]["per_field"]["invoice_number"]["support"], 1);

@@ -18,7 +18,9 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
@@ -26,7 +28,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         if name.starts_with('.') {
             continue;
         }
-        let Ok(meta) = std::fs::symlink_metadata(&p) else { continue };
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
         if meta.is_dir() {
             walk(&p, out);
         } else if meta.is_file() && !is_sidecar(&p) {
@@ -38,7 +42,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 /// Ground-truth twins and notes next to documents are not documents.
 fn is_sidecar(p: &Path) -> bool {
     matches!(
-        p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        p.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Some("json" | "md" | "txt" | "tsv")
     )
 }
@@ -51,12 +58,21 @@ mod tests {
     fn folders_are_walked_sorted_and_sidecars_skipped() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(tmp.path().join("sub")).unwrap();
-        for f in ["b.pdf", "a.pdf", "a.json", "sub/c.xml", ".hidden.pdf", "README.md"] {
+        for f in [
+            "b.pdf",
+            "a.pdf",
+            "a.json",
+            "sub/c.xml",
+            ".hidden.pdf",
+            "README.md",
+        ] {
             std::fs::write(tmp.path().join(f), b"x").unwrap();
         }
         let got = collect_inputs(&[tmp.path().to_path_buf()]);
-        let names: Vec<String> =
-            got.iter().map(|p| p.strip_prefix(tmp.path()).unwrap().display().to_string()).collect();
+        let names: Vec<String> = got
+            .iter()
+            .map(|p| p.strip_prefix(tmp.path()).unwrap().display().to_string())
+            .collect();
         assert_eq!(names, ["a.pdf", "b.pdf", "sub/c.xml"]);
     }
 }

@@ -27,7 +27,9 @@ use serde::{Deserialize, Serialize};
 pub use inputs::collect_inputs;
 pub use process::{BatchSummary, ItemOutcome, ItemStatus, KeyField, Progress};
 pub use sapllm_pipeline::pipeline::RunOptions;
-pub use sapllm_store::{AuditEvent, DocumentFilter, DocumentRow, DocumentSort, DocumentStatus, DocumentSummary};
+pub use sapllm_store::{
+    AuditEvent, DocumentFilter, DocumentRow, DocumentSort, DocumentStatus, DocumentSummary,
+};
 
 /// An error as the UI and the CLI see it: a stable code and a sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -39,13 +41,20 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Self { code: code.to_owned(), message: message.into() }
+        Self {
+            code: code.to_owned(),
+            message: message.into(),
+        }
     }
 }
 
 impl From<sapllm_store::StoreError> for ApiError {
     fn from(e: sapllm_store::StoreError) -> Self {
-        let code = if e.is_not_found() { "not_found" } else { "store" };
+        let code = if e.is_not_found() {
+            "not_found"
+        } else {
+            "store"
+        };
         ApiError::new(code, e.to_string())
     }
 }
@@ -70,11 +79,18 @@ impl Settings {
     /// Data folder from `SAPLLM_DATA_DIR` or the OS convention; PDFium from the resolver.
     pub fn from_env() -> Result<Self, ApiError> {
         let data_dir = sapllm_store::default_data_dir()?;
-        Ok(Self { data_dir, pdfium_path: None, config_path: None })
+        Ok(Self {
+            data_dir,
+            pdfium_path: None,
+            config_path: None,
+        })
     }
 
     fn pipeline_config(&self) -> Result<PipelineConfig, ApiError> {
-        let path = self.config_path.clone().unwrap_or_else(|| self.data_dir.join("pipeline.toml"));
+        let path = self
+            .config_path
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("pipeline.toml"));
         PipelineConfig::load_or_default(&path).map_err(|e| ApiError::new("config", e.to_string()))
     }
 }
@@ -88,7 +104,11 @@ pub struct Engine {
 impl Engine {
     /// Builds the engine: binds PDFium, loads the configuration, picks the rule extractor.
     pub fn new(settings: &Settings) -> Result<Self, ApiError> {
-        Self::with_parts(settings, Arc::new(RuleExtractor::default()), Arc::new(SystemClock))
+        Self::with_parts(
+            settings,
+            Arc::new(RuleExtractor::default()),
+            Arc::new(SystemClock),
+        )
     }
 
     /// Builds the engine with a given extractor and clock (tests, model comparison).
@@ -99,8 +119,11 @@ impl Engine {
     ) -> Result<Self, ApiError> {
         let config = settings.pipeline_config()?;
         let reader = PdfEngine::global(settings.pdfium_path.as_deref())?;
-        let reader: Arc<dyn sapllm_pipeline::preprocessing::PdfReader> = Arc::new(PdfReaderRef(reader));
-        Ok(Self { pipeline: Arc::new(Pipeline::new(config, reader, extractor, clock)) })
+        let reader: Arc<dyn sapllm_pipeline::preprocessing::PdfReader> =
+            Arc::new(PdfReaderRef(reader));
+        Ok(Self {
+            pipeline: Arc::new(Pipeline::new(config, reader, extractor, clock)),
+        })
     }
 
     pub fn pipeline(&self) -> &Pipeline {
@@ -112,7 +135,10 @@ impl Engine {
 struct PdfReaderRef(&'static PdfEngine);
 
 impl sapllm_pipeline::preprocessing::PdfReader for PdfReaderRef {
-    fn read_pdf(&self, bytes: &[u8]) -> Result<sapllm_document::pdf::PdfContent, sapllm_document::DocumentError> {
+    fn read_pdf(
+        &self,
+        bytes: &[u8],
+    ) -> Result<sapllm_document::pdf::PdfContent, sapllm_document::DocumentError> {
         self.0.read(bytes)
     }
 }
@@ -140,14 +166,22 @@ pub struct DocumentView {
 impl Api {
     pub async fn open(settings: &Settings) -> Result<Self, ApiError> {
         let store = Store::open(&settings.data_dir).await?;
-        Ok(Self { settings: settings.clone(), engine: Arc::default(), store })
+        Ok(Self {
+            settings: settings.clone(),
+            engine: Arc::default(),
+            store,
+        })
     }
 
     /// An API over a given engine and store (tests, other front ends).
     pub fn from_parts(settings: Settings, engine: Engine, store: Store) -> Self {
         let cell = std::sync::OnceLock::new();
         let _ = cell.set(engine);
-        Self { settings, engine: Arc::new(cell), store }
+        Self {
+            settings,
+            engine: Arc::new(cell),
+            store,
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -179,15 +213,34 @@ impl Api {
     pub async fn show(&self, id: &str) -> Result<DocumentView, ApiError> {
         let hash = self.store.find_by_prefix(id).await?;
         let document = self.store.document(&hash).await?;
-        let file_names = self.store.file_names(&hash).await?.into_iter().map(|n| n.file_name).collect();
+        let file_names = self
+            .store
+            .file_names(&hash)
+            .await?
+            .into_iter()
+            .map(|n| n.file_name)
+            .collect();
         let latest = self.store.latest_result(&hash).await?;
-        let versions = self.store.result_versions(&hash).await?.into_iter().map(|v| v.version).collect();
+        let versions = self
+            .store
+            .result_versions(&hash)
+            .await?
+            .into_iter()
+            .map(|v| v.version)
+            .collect();
         let audit = self.store.audit_trail(&hash).await?;
         let (result_version, result) = match latest {
             Some((v, r)) => (Some(v), Some(r)),
             None => (None, None),
         };
-        Ok(DocumentView { document, file_names, result_version, result, versions, audit })
+        Ok(DocumentView {
+            document,
+            file_names,
+            result_version,
+            result,
+            versions,
+            audit,
+        })
     }
 
     /// The queue.
@@ -198,5 +251,9 @@ impl Api {
 
 /// The data folder and what it holds, for `doctor`.
 pub fn describe_path(p: &Path) -> String {
-    if p.exists() { format!("{} (exists)", p.display()) } else { format!("{} (will be created)", p.display()) }
+    if p.exists() {
+        format!("{} (exists)", p.display())
+    } else {
+        format!("{} (will be created)", p.display())
+    }
 }

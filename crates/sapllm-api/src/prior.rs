@@ -13,7 +13,10 @@ pub(crate) struct StorePrior {
 
 impl PriorDocuments for StorePrior {
     fn status_of(&self, hash: &ContentHash) -> Option<String> {
-        self.handle.block_on(self.store.document(hash)).ok().map(|d| d.status.as_str().to_owned())
+        self.handle
+            .block_on(self.store.document(hash))
+            .ok()
+            .map(|d| d.status.as_str().to_owned())
     }
 
     fn duplicates(&self, q: &DuplicateQuery) -> Result<Vec<DuplicateHit>, String> {
@@ -32,8 +35,12 @@ impl PriorDocuments for StorePrior {
                 .map(|h| DuplicateHit {
                     hash: h.hash,
                     reason: match h.reason {
-                        sapllm_store::DuplicateReason::SameNumber => DuplicateReason::SameSellerAndNumber,
-                        sapllm_store::DuplicateReason::SameAmountAndDate => DuplicateReason::SameSellerAmountAndDate,
+                        sapllm_store::DuplicateReason::SameNumber => {
+                            DuplicateReason::SameSellerAndNumber
+                        }
+                        sapllm_store::DuplicateReason::SameAmountAndDate => {
+                            DuplicateReason::SameSellerAmountAndDate
+                        }
                     },
                     invoice_number: h.invoice_number,
                     file_name: Some(h.file_name),

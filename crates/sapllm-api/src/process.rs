@@ -118,29 +118,65 @@ pub(crate) async fn process_paths(
     let total = files.len();
     let mut items = Vec::with_capacity(total);
     for (i, file) in files.iter().enumerate() {
-        progress(Progress { done: i, total, file: file.display().to_string() });
+        progress(Progress {
+            done: i,
+            total,
+            file: file.display().to_string(),
+        });
         items.push(process_one(api, engine, file, options).await);
     }
-    progress(Progress { done: total, total, file: String::new() });
+    progress(Progress {
+        done: total,
+        total,
+        file: String::new(),
+    });
     BatchSummary::from_items(items)
 }
 
-fn fail(file: &Path, hash: Option<ContentHash>, ms: f64, code: &str, message: String) -> ItemOutcome {
-    ItemOutcome { file: file.to_path_buf(), hash, ms, status: ItemStatus::Failed { code: code.to_owned(), message } }
+fn fail(
+    file: &Path,
+    hash: Option<ContentHash>,
+    ms: f64,
+    code: &str,
+    message: String,
+) -> ItemOutcome {
+    ItemOutcome {
+        file: file.to_path_buf(),
+        hash,
+        ms,
+        status: ItemStatus::Failed {
+            code: code.to_owned(),
+            message,
+        },
+    }
 }
 
 async fn process_one(api: &Api, engine: &Engine, file: &Path, options: RunOptions) -> ItemOutcome {
     let started = Instant::now();
     let ms = || started.elapsed().as_secs_f64() * 1000.0;
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
 
     // Refuse oversize files before reading them into memory.
     let limit = engine.pipeline().config().limits.max_file_bytes;
     match std::fs::metadata(file) {
         Ok(m) if m.len() > limit => {
-            return fail(file, None, ms(), "too_large", format!("the file is {} bytes, over the limit of {limit} bytes", m.len()));
+            return fail(
+                file,
+                None,
+                ms(),
+                "too_large",
+                format!(
+                    "the file is {} bytes, over the limit of {limit} bytes",
+                    m.len()
+                ),
+            );
         }
-        Ok(m) if !m.is_file() => return fail(file, None, ms(), "not_a_file", "not a regular file".into()),
+        Ok(m) if !m.is_file() => {
+            return fail(file, None, ms(), "not_a_file", "not a regular file".into());
+        }
         Err(e) => return fail(file, None, ms(), "io_error", e.to_string()),
         Ok(_) => {}
     }
@@ -150,7 +186,10 @@ async fn process_one(api: &Api, engine: &Engine, file: &Path, options: RunOption
     };
 
     let engine = engine.clone();
-    let prior = StorePrior { store: api.store.clone(), handle: tokio::runtime::Handle::current() };
+    let prior = StorePrior {
+        store: api.store.clone(),
+        handle: tokio::runtime::Handle::current(),
+    };
     let run = tokio::task::spawn_blocking(move || {
         let outcome = engine.pipeline().process(&bytes, &prior, options);
         (bytes, outcome)
@@ -158,7 +197,15 @@ async fn process_one(api: &Api, engine: &Engine, file: &Path, options: RunOption
     .await;
     let (bytes, outcome) = match run {
         Ok(r) => r,
-        Err(e) => return fail(file, None, ms(), "internal", format!("the pipeline stopped: {e}")),
+        Err(e) => {
+            return fail(
+                file,
+                None,
+                ms(),
+                "internal",
+                format!("the pipeline stopped: {e}"),
+            );
+        }
     };
 
     match outcome {
@@ -179,7 +226,12 @@ async fn process_one(api: &Api, engine: &Engine, file: &Path, options: RunOption
             if let Err(e) = api.store.put_original(&bytes, &name, received.kind).await {
                 return fail(file, Some(received.hash), ms(), "store", e.to_string());
             }
-            ItemOutcome { file: file.to_path_buf(), hash: Some(received.hash), ms: ms(), status: ItemStatus::AlreadyKnown { status } }
+            ItemOutcome {
+                file: file.to_path_buf(),
+                hash: Some(received.hash),
+                ms: ms(),
+                status: ItemStatus::AlreadyKnown { status },
+            }
         }
         Err(failure) => {
             let code = failure.code();
@@ -215,7 +267,11 @@ fn summarise(r: &DocumentResult, version: u32) -> ItemStatus {
         .filter_map(|k| {
             r.fields.get(k).map(|f| KeyField {
                 key: *k,
-                value: if *k == FieldKey::Iban { mask_iban(&f.value.to_plain()) } else { f.value.to_plain() },
+                value: if *k == FieldKey::Iban {
+                    mask_iban(&f.value.to_plain())
+                } else {
+                    f.value.to_plain()
+                },
                 confidence: f.confidence,
             })
         })
@@ -227,7 +283,11 @@ fn summarise(r: &DocumentResult, version: u32) -> ItemStatus {
         subtype: r.subtype.as_ref().map(|s| s.value.as_str().to_owned()),
         from_einvoice: r.from_einvoice,
         key_fields,
-        reasons: r.routing_reasons().iter().map(|f| (f.code.clone(), f.message.clone())).collect(),
+        reasons: r
+            .routing_reasons()
+            .iter()
+            .map(|f| (f.code.clone(), f.message.clone()))
+            .collect(),
         version,
     }
 }
@@ -235,5 +295,8 @@ fn summarise(r: &DocumentResult, version: u32) -> ItemStatus {
 /// IBANs are shown masked in summaries and logs: country, check digits, last four.
 pub fn mask_iban(iban: &str) -> String {
     let n = iban.chars().count();
-    iban.chars().enumerate().map(|(i, c)| if i < 4 || i + 4 >= n { c } else { '*' }).collect()
+    iban.chars()
+        .enumerate()
+        .map(|(i, c)| if i < 4 || i + 4 >= n { c } else { '*' })
+        .collect()
 }

@@ -14,10 +14,16 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use sapllm_api::bench::BenchOptions;
-use sapllm_api::{Api, DocumentFilter, DocumentSort, DocumentStatus, Engine, Progress, RunOptions, Settings};
+use sapllm_api::{
+    Api, DocumentFilter, DocumentSort, DocumentStatus, Engine, Progress, RunOptions, Settings,
+};
 
 #[derive(Parser, Debug)]
-#[command(name = "sapllm", version, about = "Process supplier invoices locally: read, extract, check, route.")]
+#[command(
+    name = "sapllm",
+    version,
+    about = "Process supplier invoices locally: read, extract, check, route."
+)]
 struct Cli {
     /// Data folder (store and originals). Default: $SAPLLM_DATA_DIR, else the OS convention.
     #[arg(long, global = true)]
@@ -103,7 +109,11 @@ enum Command {
 
 fn settings(cli: &Cli) -> Result<Settings> {
     let mut s = match &cli.data_dir {
-        Some(d) => Settings { data_dir: d.clone(), pdfium_path: None, config_path: None },
+        Some(d) => Settings {
+            data_dir: d.clone(),
+            pdfium_path: None,
+            config_path: None,
+        },
         None => Settings::from_env().context("cannot determine the data folder")?,
     };
     s.pdfium_path = cli.pdfium.clone();
@@ -117,7 +127,8 @@ fn progress_bar(enabled: bool) -> Option<ProgressBar> {
     }
     let pb = ProgressBar::new(0);
     pb.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     Some(pb)
 }
@@ -135,7 +146,8 @@ fn on_progress(pb: &Option<ProgressBar>) -> impl Fn(Progress) + Sync + '_ {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SAPLLM_LOG").unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("SAPLLM_LOG")
+                .unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -151,14 +163,29 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let settings = settings(&cli)?;
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     match cli.command {
-        Command::Process { paths, json, reprocess, ignore_embedded } => {
+        Command::Process {
+            paths,
+            json,
+            reprocess,
+            ignore_embedded,
+        } => {
             anyhow::ensure!(!paths.is_empty(), "name at least one file or folder");
-            let api = rt.block_on(Api::open(&settings)).map_err(anyhow::Error::new)?;
+            let api = rt
+                .block_on(Api::open(&settings))
+                .map_err(anyhow::Error::new)?;
             let pb = progress_bar(!json);
-            let options = RunOptions { ignore_embedded, reprocess };
-            let summary = rt.block_on(api.process_paths(&paths, options, &on_progress(&pb))).map_err(anyhow::Error::new)?;
+            let options = RunOptions {
+                ignore_embedded,
+                reprocess,
+            };
+            let summary = rt
+                .block_on(api.process_paths(&paths, options, &on_progress(&pb)))
+                .map_err(anyhow::Error::new)?;
             if let Some(pb) = pb {
                 pb.finish_and_clear();
             }
@@ -167,10 +194,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 render::batch_summary(&summary, &settings.data_dir);
             }
-            Ok(if summary.failed > 0 { ExitCode::from(3) } else { ExitCode::SUCCESS })
+            Ok(if summary.failed > 0 {
+                ExitCode::from(3)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Show { id, json } => {
-            let api = rt.block_on(Api::open(&settings)).map_err(anyhow::Error::new)?;
+            let api = rt
+                .block_on(Api::open(&settings))
+                .map_err(anyhow::Error::new)?;
             let view = rt.block_on(api.show(&id)).map_err(anyhow::Error::new)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&view)?);
@@ -179,11 +212,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Queue { status, search, sort, json } => {
-            let api = rt.block_on(Api::open(&settings)).map_err(anyhow::Error::new)?;
+        Command::Queue {
+            status,
+            search,
+            sort,
+            json,
+        } => {
+            let api = rt
+                .block_on(Api::open(&settings))
+                .map_err(anyhow::Error::new)?;
             let mut filter = DocumentFilter::default();
             if let Some(s) = status {
-                filter = filter.status(s.parse::<DocumentStatus>().map_err(|e| anyhow::anyhow!("{e}"))?);
+                filter = filter.status(
+                    s.parse::<DocumentStatus>()
+                        .map_err(|e| anyhow::anyhow!("{e}"))?,
+                );
             }
             if let Some(t) = search {
                 filter = filter.text(t);
@@ -193,7 +236,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 "received" => DocumentSort::ReceivedDesc,
                 other => anyhow::bail!("unknown sort '{other}' (received, amount)"),
             });
-            let rows = rt.block_on(api.queue(&filter)).map_err(anyhow::Error::new)?;
+            let rows = rt
+                .block_on(api.queue(&filter))
+                .map_err(anyhow::Error::new)?;
             let counts = rt.block_on(api.store().counts_by_status())?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&rows)?);
@@ -202,11 +247,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { folder, ignore_embedded, json, min_micro_f1, require_exact_einvoices, mismatches } => {
+        Command::Eval {
+            folder,
+            ignore_embedded,
+            json,
+            min_micro_f1,
+            require_exact_einvoices,
+            mismatches,
+        } => {
             let engine = Engine::new(&settings).map_err(anyhow::Error::new)?;
             let pb = progress_bar(!json);
-            let report = sapllm_api::eval::evaluate(&engine, &folder, ignore_embedded, &on_progress(&pb))
-                .map_err(anyhow::Error::new)?;
+            let report =
+                sapllm_api::eval::evaluate(&engine, &folder, ignore_embedded, &on_progress(&pb))
+                    .map_err(anyhow::Error::new)?;
             if let Some(pb) = pb {
                 pb.finish_and_clear();
             }
@@ -234,13 +287,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!("FAIL: {} documents failed", report.failed_documents);
                 ok = false;
             }
-            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(4) })
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(4)
+            })
         }
-        Command::Bench { paths, iterations, ignore_embedded, json } => {
+        Command::Bench {
+            paths,
+            iterations,
+            ignore_embedded,
+            json,
+        } => {
             let engine = Engine::new(&settings).map_err(anyhow::Error::new)?;
             let files = sapllm_api::collect_inputs(&paths);
-            let options = BenchOptions { iterations, run: RunOptions { ignore_embedded, reprocess: true } };
-            let report = sapllm_api::bench::bench(&engine, &files, options).map_err(anyhow::Error::new)?;
+            let options = BenchOptions {
+                iterations,
+                run: RunOptions {
+                    ignore_embedded,
+                    reprocess: true,
+                },
+            };
+            let report =
+                sapllm_api::bench::bench(&engine, &files, options).map_err(anyhow::Error::new)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {

@@ -6,13 +6,17 @@ use std::path::Path;
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use sapllm_api::bench::BenchReport;
 use sapllm_api::eval::EvalReport;
-use sapllm_api::{BatchSummary, DocumentStatus, DocumentSummary, DocumentView, ItemStatus, Settings};
+use sapllm_api::{
+    BatchSummary, DocumentStatus, DocumentSummary, DocumentView, ItemStatus, Settings,
+};
 use sapllm_core::{FieldKey, Severity};
 use sapllm_document::native::{self, NativeLibrary};
 
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_header(header.to_vec());
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header.to_vec());
     if let Some((w, _)) = terminal_width() {
         t.set_width(w);
     } else {
@@ -22,40 +26,93 @@ fn table(header: &[&str]) -> Table {
 }
 
 fn terminal_width() -> Option<(u16, u16)> {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).map(|w| (w, 0))
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .map(|w| (w, 0))
 }
 
 fn short_hash(h: &Option<sapllm_core::ContentHash>) -> String {
-    h.as_ref().map(|h| h.short().to_owned()).unwrap_or_else(|| "-".into())
+    h.as_ref()
+        .map(|h| h.short().to_owned())
+        .unwrap_or_else(|| "-".into())
 }
 
 pub fn batch_summary(s: &BatchSummary, data_dir: &Path) {
-    let mut t = table(&["file", "id", "type / subtype", "key fields (confidence)", "route", "reasons"]);
+    let mut t = table(&[
+        "file",
+        "id",
+        "type / subtype",
+        "key fields (confidence)",
+        "route",
+        "reasons",
+    ]);
     for item in &s.items {
-        let file = item.file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let file = item
+            .file
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
         match &item.status {
-            ItemStatus::Processed { route, doc_type, doc_type_confidence, subtype, from_einvoice, key_fields, reasons, .. } => {
+            ItemStatus::Processed {
+                route,
+                doc_type,
+                doc_type_confidence,
+                subtype,
+                from_einvoice,
+                key_fields,
+                reasons,
+                ..
+            } => {
                 let fields: Vec<String> = key_fields
                     .iter()
                     .map(|k| format!("{}: {} ({:.2})", k.key, k.value, k.confidence))
                     .collect();
                 let kind = format!(
                     "{doc_type} ({doc_type_confidence:.2}){}{}",
-                    subtype.as_ref().map(|s| format!("\n{s}")).unwrap_or_default(),
-                    if *from_einvoice { "\ne-invoice XML" } else { "" }
+                    subtype
+                        .as_ref()
+                        .map(|s| format!("\n{s}"))
+                        .unwrap_or_default(),
+                    if *from_einvoice {
+                        "\ne-invoice XML"
+                    } else {
+                        ""
+                    }
                 );
                 let why: Vec<String> = if reasons.is_empty() {
                     vec!["all checks passed".into()]
                 } else {
                     reasons.iter().map(|(c, m)| format!("{c}: {m}")).collect()
                 };
-                t.add_row(vec![file, short_hash(&item.hash), kind, fields.join("\n"), route.as_str().to_owned(), why.join("\n")]);
+                t.add_row(vec![
+                    file,
+                    short_hash(&item.hash),
+                    kind,
+                    fields.join("\n"),
+                    route.as_str().to_owned(),
+                    why.join("\n"),
+                ]);
             }
             ItemStatus::AlreadyKnown { status } => {
-                t.add_row(vec![file, short_hash(&item.hash), "-".into(), "-".into(), format!("already known ({status})"), "same bytes processed before; use --reprocess".into()]);
+                t.add_row(vec![
+                    file,
+                    short_hash(&item.hash),
+                    "-".into(),
+                    "-".into(),
+                    format!("already known ({status})"),
+                    "same bytes processed before; use --reprocess".into(),
+                ]);
             }
             ItemStatus::Failed { code, message } => {
-                t.add_row(vec![file, short_hash(&item.hash), "-".into(), "-".into(), "FAILED".into(), format!("{code}: {message}")]);
+                t.add_row(vec![
+                    file,
+                    short_hash(&item.hash),
+                    "-".into(),
+                    "-".into(),
+                    "FAILED".into(),
+                    format!("{code}: {message}"),
+                ]);
             }
         }
     }
@@ -77,8 +134,15 @@ pub fn document_view(v: &DocumentView) {
     let d = &v.document;
     println!("Document {}  ({})", d.hash, d.file_kind.as_str());
     println!("  files:    {}", v.file_names.join(", "));
-    println!("  status:   {} (since {})", d.status, d.status_changed_at.format("%Y-%m-%d %H:%M:%S UTC"));
-    println!("  received: {}", d.received_at.format("%Y-%m-%d %H:%M:%S UTC"));
+    println!(
+        "  status:   {} (since {})",
+        d.status,
+        d.status_changed_at.format("%Y-%m-%d %H:%M:%S UTC")
+    );
+    println!(
+        "  received: {}",
+        d.received_at.format("%Y-%m-%d %H:%M:%S UTC")
+    );
     if let (Some(code), Some(msg)) = (&d.failure_code, &d.failure_message) {
         println!("  failure:  {code}: {msg}");
     }
@@ -86,7 +150,12 @@ pub fn document_view(v: &DocumentView) {
         println!("  no result");
         return;
     };
-    println!("  result:   version {} of {:?}; route {}", v.result_version.unwrap_or(0), v.versions, r.route.as_str());
+    println!(
+        "  result:   version {} of {:?}; route {}",
+        v.result_version.unwrap_or(0),
+        v.versions,
+        r.route.as_str()
+    );
     println!(
         "  type:     {} ({:.2}) — {}",
         r.doc_type.value,
@@ -94,25 +163,62 @@ pub fn document_view(v: &DocumentView) {
         r.doc_type.evidence.join("; ")
     );
     if let Some(s) = &r.subtype {
-        println!("  subtype:  {} ({:.2}) — {}", s.value, s.confidence, s.evidence.join("; "));
+        println!(
+            "  subtype:  {} ({:.2}) — {}",
+            s.value,
+            s.confidence,
+            s.evidence.join("; ")
+        );
     }
-    println!("  versions: {}", r.versions.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "));
+    println!(
+        "  versions: {}",
+        r.versions
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 
-    let mut t = table(&["field", "value", "conf", "source", "page / box", "why", "alternatives"]);
+    let mut t = table(&[
+        "field",
+        "value",
+        "conf",
+        "source",
+        "page / box",
+        "why",
+        "alternatives",
+    ]);
     for key in FieldKey::ALL {
         let Some(f) = r.fields.get(key) else { continue };
         let p = &f.provenance;
         let place = match (p.page, p.bbox) {
-            (Some(pg), Some(b)) => format!("p{} [{:.0},{:.0},{:.0},{:.0}]", pg + 1, b.x0, b.y0, b.x1, b.y1),
+            (Some(pg), Some(b)) => format!(
+                "p{} [{:.0},{:.0},{:.0},{:.0}]",
+                pg + 1,
+                b.x0,
+                b.y0,
+                b.x1,
+                b.y1
+            ),
             (Some(pg), None) => format!("p{}", pg + 1),
             _ => "-".into(),
         };
-        let alts: Vec<String> = f.alternatives.iter().take(3).map(|a| format!("{} ({:.2})", a.value, a.confidence)).collect();
+        let alts: Vec<String> = f
+            .alternatives
+            .iter()
+            .take(3)
+            .map(|a| format!("{} ({:.2})", a.value, a.confidence))
+            .collect();
         t.add_row(vec![
             key.as_str().to_owned(),
             f.value.to_plain(),
             format!("{:.2}", f.confidence),
-            format!("{}\n{}@{}", p.source.as_str(), p.producer.name, p.producer.version),
+            format!(
+                "{}\n{}@{}",
+                p.source.as_str(),
+                p.producer.name,
+                p.producer.version
+            ),
             place,
             p.explanation.clone(),
             alts.join("\n"),
@@ -121,9 +227,23 @@ pub fn document_view(v: &DocumentView) {
     println!("{t}");
 
     if !r.line_items.is_empty() {
-        let mut t = table(&["#", "description", "qty", "unit", "unit price", "net", "VAT %", "conf"]);
+        let mut t = table(&[
+            "#",
+            "description",
+            "qty",
+            "unit",
+            "unit price",
+            "net",
+            "VAT %",
+            "conf",
+        ]);
         for (i, l) in r.line_items.iter().enumerate() {
-            let cell = |k: sapllm_core::LineKey| l.cells.get(&k).map(|c| c.value.to_plain()).unwrap_or_default();
+            let cell = |k: sapllm_core::LineKey| {
+                l.cells
+                    .get(&k)
+                    .map(|c| c.value.to_plain())
+                    .unwrap_or_default()
+            };
             use sapllm_core::LineKey::*;
             t.add_row(vec![
                 (i + 1).to_string(),
@@ -161,12 +281,20 @@ pub fn document_view(v: &DocumentView) {
     }
     println!("Audit trail");
     for e in &v.audit {
-        println!("  {} {} {} {}", e.at.format("%Y-%m-%d %H:%M:%S"), e.actor, e.action, e.detail);
+        println!(
+            "  {} {} {} {}",
+            e.at.format("%Y-%m-%d %H:%M:%S"),
+            e.actor,
+            e.action,
+            e.detail
+        );
     }
 }
 
 pub fn queue(rows: &[DocumentSummary], counts: &BTreeMap<DocumentStatus, u64>) {
-    let mut t = table(&["id", "status", "type", "seller", "number", "gross", "received", "reasons"]);
+    let mut t = table(&[
+        "id", "status", "type", "seller", "number", "gross", "received", "reasons",
+    ]);
     for r in rows {
         let reasons: Vec<String> = r.reasons.iter().map(|x| x.code.clone()).collect();
         t.add_row(vec![
@@ -175,7 +303,9 @@ pub fn queue(rows: &[DocumentSummary], counts: &BTreeMap<DocumentStatus, u64>) {
             r.doc_type.map(|d| d.to_string()).unwrap_or_default(),
             r.seller_name.clone().unwrap_or_default(),
             r.invoice_number.clone().unwrap_or_default(),
-            r.gross_total.map(|g| format!("{g} {}", r.currency.clone().unwrap_or_default())).unwrap_or_default(),
+            r.gross_total
+                .map(|g| format!("{g} {}", r.currency.clone().unwrap_or_default()))
+                .unwrap_or_default(),
             r.received_at.format("%Y-%m-%d %H:%M").to_string(),
             reasons.join(", "),
         ]);
@@ -192,7 +322,13 @@ fn fmt_opt(v: Option<f64>) -> String {
 pub fn eval_report(r: &EvalReport, mismatches: bool) {
     let mut t = table(&["field", "precision", "recall", "F1", "support"]);
     for (k, m) in &r.header.per_field {
-        t.add_row(vec![k.clone(), fmt_opt(m.precision), fmt_opt(m.recall), fmt_opt(m.f1), m.support.to_string()]);
+        t.add_row(vec![
+            k.clone(),
+            fmt_opt(m.precision),
+            fmt_opt(m.recall),
+            fmt_opt(m.f1),
+            m.support.to_string(),
+        ]);
     }
     println!("{t}");
     println!(
@@ -217,7 +353,11 @@ pub fn eval_report(r: &EvalReport, mismatches: bool) {
         fmt_opt(r.timing_ms.p95)
     );
     for d in r.per_document.iter().filter(|d| !d.ok) {
-        println!("  FAILED {}: {}", d.file, d.error.clone().unwrap_or_default());
+        println!(
+            "  FAILED {}: {}",
+            d.file,
+            d.error.clone().unwrap_or_default()
+        );
     }
     if mismatches {
         for d in &r.per_document {
@@ -231,9 +371,17 @@ pub fn eval_report(r: &EvalReport, mismatches: bool) {
 pub fn bench_report(r: &BenchReport) {
     let mut t = table(&["stage", "p50 ms/page", "p95 ms/page"]);
     for s in &r.stages {
-        t.add_row(vec![s.stage.as_str().to_owned(), format!("{:.3}", s.per_page.p50_ms), format!("{:.3}", s.per_page.p95_ms)]);
+        t.add_row(vec![
+            s.stage.as_str().to_owned(),
+            format!("{:.3}", s.per_page.p50_ms),
+            format!("{:.3}", s.per_page.p95_ms),
+        ]);
     }
-    t.add_row(vec!["all eight stages".to_owned(), format!("{:.3}", r.total_per_page.p50_ms), format!("{:.3}", r.total_per_page.p95_ms)]);
+    t.add_row(vec![
+        "all eight stages".to_owned(),
+        format!("{:.3}", r.total_per_page.p50_ms),
+        format!("{:.3}", r.total_per_page.p95_ms),
+    ]);
     println!("{t}");
     println!(
         "{} documents, {} pages, {} timed runs each · {:.1} pages/s on one thread · per document p50 {:.2} ms p95 {:.2} ms · peak RSS {}",
@@ -243,7 +391,9 @@ pub fn bench_report(r: &BenchReport) {
         r.pages_per_second,
         r.total_per_document.p50_ms,
         r.total_per_document.p95_ms,
-        r.peak_rss_mib.map(|m| format!("{m:.1} MiB")).unwrap_or_else(|| "-".into())
+        r.peak_rss_mib
+            .map(|m| format!("{m:.1} MiB"))
+            .unwrap_or_else(|| "-".into())
     );
     for (f, code) in &r.failed {
         println!("  not timed: {f} ({code})");
@@ -252,17 +402,35 @@ pub fn bench_report(r: &BenchReport) {
 
 pub fn doctor(s: &Settings) {
     println!("data folder:   {}", sapllm_api::describe_path(&s.data_dir));
-    let cfg = s.config_path.clone().unwrap_or_else(|| s.data_dir.join("pipeline.toml"));
-    println!("configuration: {}", if cfg.exists() { cfg.display().to_string() } else { format!("built-in defaults ({} absent)", cfg.display()) });
+    let cfg = s
+        .config_path
+        .clone()
+        .unwrap_or_else(|| s.data_dir.join("pipeline.toml"));
+    println!(
+        "configuration: {}",
+        if cfg.exists() {
+            cfg.display().to_string()
+        } else {
+            format!("built-in defaults ({} absent)", cfg.display())
+        }
+    );
     for lib in [NativeLibrary::Pdfium, NativeLibrary::OnnxRuntime] {
-        let explicit = if lib == NativeLibrary::Pdfium { s.pdfium_path.as_deref() } else { None };
+        let explicit = if lib == NativeLibrary::Pdfium {
+            s.pdfium_path.as_deref()
+        } else {
+            None
+        };
         match native::resolve(lib, explicit) {
             Ok(r) => println!(
                 "{:<14} {} (found: {:?}, checksum {})",
                 format!("{}:", lib.name()),
                 r.path.display(),
                 r.found_by,
-                if r.verified { "matches the pin" } else { "NOT the pinned build" }
+                if r.verified {
+                    "matches the pin"
+                } else {
+                    "NOT the pinned build"
+                }
             ),
             Err(e) => println!("{:<14} MISSING — {e}", format!("{}:", lib.name())),
         }

@@ -14,8 +14,11 @@ pub struct ContentHash(String);
 impl ContentHash {
     /// Wraps a hex digest; accepts only 64 lower-case hex characters.
     pub fn from_hex(hex: &str) -> Option<Self> {
-        (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
-            .then(|| Self(hex.to_owned()))
+        (hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        .then(|| Self(hex.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -59,9 +62,15 @@ impl FileKind {
 
     /// Parses the name written by [`FileKind::as_str`].
     pub fn parse(name: &str) -> Option<Self> {
-        [FileKind::Pdf, FileKind::Png, FileKind::Jpeg, FileKind::Tiff, FileKind::Xml]
-            .into_iter()
-            .find(|k| k.as_str() == name)
+        [
+            FileKind::Pdf,
+            FileKind::Png,
+            FileKind::Jpeg,
+            FileKind::Tiff,
+            FileKind::Xml,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
     }
 
     pub fn is_image(&self) -> bool {
@@ -117,7 +126,11 @@ impl Page {
 
     /// All text of the page, one line per line.
     pub fn text(&self) -> String {
-        self.lines.iter().map(|l| self.line_text(l)).collect::<Vec<_>>().join("\n")
+        self.lines
+            .iter()
+            .map(|l| self.line_text(l))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 

@@ -119,7 +119,9 @@ impl FieldKey {
         match self {
             InvoiceNumber | PoNumber | BuyerReference => Normalisation::Identifier,
             SellerName | BuyerName => Normalisation::Name,
-            SellerVatId | BuyerVatId | Iban | Bic | Currency | SellerCountry => Normalisation::UpperAlnum,
+            SellerVatId | BuyerVatId | Iban | Bic | Currency | SellerCountry => {
+                Normalisation::UpperAlnum
+            }
             SellerTaxNumber => Normalisation::Alnum,
             PaymentTerms => Normalisation::FreeText,
             NetTotal | TaxTotal | GrossTotal | AmountDue => Normalisation::Amount,
@@ -183,7 +185,10 @@ string_enum! {
 impl DocType {
     /// Documents that create a payable (or reduce one) and so can be posted to SAP.
     pub fn is_postable(&self) -> bool {
-        matches!(self, DocType::Invoice | DocType::CreditNote | DocType::DebitNote)
+        matches!(
+            self,
+            DocType::Invoice | DocType::CreditNote | DocType::DebitNote
+        )
     }
 }
 

@@ -20,7 +20,12 @@ pub struct BBox {
 impl BBox {
     /// Builds a box from two corners in any order.
     pub fn new(x0: f32, y0: f32, x1: f32, y1: f32) -> Self {
-        Self { x0: x0.min(x1), y0: y0.min(y1), x1: x0.max(x1), y1: y0.max(y1) }
+        Self {
+            x0: x0.min(x1),
+            y0: y0.min(y1),
+            x1: x0.max(x1),
+            y1: y0.max(y1),
+        }
     }
 
     pub fn width(&self) -> f32 {
@@ -51,7 +56,9 @@ impl BBox {
 
     /// Union of many boxes; `None` for an empty iterator.
     pub fn union_all<'a>(boxes: impl IntoIterator<Item = &'a BBox>) -> Option<BBox> {
-        boxes.into_iter().fold(None, |acc, b| Some(acc.map_or(*b, |a: BBox| a.union(b))))
+        boxes
+            .into_iter()
+            .fold(None, |acc, b| Some(acc.map_or(*b, |a: BBox| a.union(b))))
     }
 
     /// Overlap of the vertical extents divided by the smaller height (0..1).
@@ -81,10 +88,26 @@ mod tests {
     #[test]
     fn new_normalises_corners_and_union_covers_both() {
         let a = BBox::new(10.0, 20.0, 0.0, 5.0);
-        assert_eq!(a, BBox { x0: 0.0, y0: 5.0, x1: 10.0, y1: 20.0 });
+        assert_eq!(
+            a,
+            BBox {
+                x0: 0.0,
+                y0: 5.0,
+                x1: 10.0,
+                y1: 20.0
+            }
+        );
         let b = BBox::new(5.0, 0.0, 30.0, 8.0);
         let u = a.union(&b);
-        assert_eq!(u, BBox { x0: 0.0, y0: 0.0, x1: 30.0, y1: 20.0 });
+        assert_eq!(
+            u,
+            BBox {
+                x0: 0.0,
+                y0: 0.0,
+                x1: 30.0,
+                y1: 20.0
+            }
+        );
         assert_eq!(BBox::union_all([a, b].iter()), Some(u));
         assert_eq!(BBox::union_all(std::iter::empty()), None);
     }

@@ -7,16 +7,23 @@ use crate::value::Normalisation;
 /// digits only) when there is a VAT ID, else `name:<name>` (case-folded, letters and digits
 /// only); `None` when neither gives anything.
 pub fn seller_key(vat_id: Option<&str>, name: Option<&str>) -> Option<String> {
-    if let Some(v) = vat_id.and_then(|v| Normalisation::UpperAlnum.apply(v)).filter(|v| !v.is_empty()) {
+    if let Some(v) = vat_id
+        .and_then(|v| Normalisation::UpperAlnum.apply(v))
+        .filter(|v| !v.is_empty())
+    {
         return Some(format!("vat:{v}"));
     }
-    name.and_then(|n| Normalisation::Name.apply(n)).filter(|n| !n.is_empty()).map(|n| format!("name:{n}"))
+    name.and_then(|n| Normalisation::Name.apply(n))
+        .filter(|n| !n.is_empty())
+        .map(|n| format!("name:{n}"))
 }
 
 /// Invoice number as compared for duplicates: upper case, letters and digits only
 /// (`re-2024/001` and `RE 2024 001` are the same number). `None` when nothing is left.
 pub fn normalise_invoice_number(number: &str) -> Option<String> {
-    Normalisation::UpperAlnum.apply(number).filter(|n| !n.is_empty())
+    Normalisation::UpperAlnum
+        .apply(number)
+        .filter(|n| !n.is_empty())
 }
 
 #[cfg(test)]
@@ -25,9 +32,18 @@ mod tests {
 
     #[test]
     fn vat_id_wins_over_name_and_numbers_ignore_punctuation() {
-        assert_eq!(seller_key(Some("de 136 695 976"), Some("ACME")).unwrap(), "vat:DE136695976");
-        assert_eq!(seller_key(None, Some("ACME GmbH")).unwrap(), "name:acmegmbh");
+        assert_eq!(
+            seller_key(Some("de 136 695 976"), Some("ACME")).unwrap(),
+            "vat:DE136695976"
+        );
+        assert_eq!(
+            seller_key(None, Some("ACME GmbH")).unwrap(),
+            "name:acmegmbh"
+        );
         assert_eq!(seller_key(Some(""), Some("")), None);
-        assert_eq!(normalise_invoice_number("re-2024/001"), normalise_invoice_number("RE 2024 001"));
+        assert_eq!(
+            normalise_invoice_number("re-2024/001"),
+            normalise_invoice_number("RE 2024 001")
+        );
     }
 }

@@ -90,7 +90,10 @@ impl LineItem {
 
     /// The lowest cell confidence (a line is as trustworthy as its weakest cell).
     pub fn confidence(&self) -> Confidence {
-        self.cells.values().map(|c| c.confidence).fold(1.0, f32::min)
+        self.cells
+            .values()
+            .map(|c| c.confidence)
+            .fold(1.0, f32::min)
     }
 }
 
@@ -171,7 +174,13 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(stage: Stage, code: &str, severity: Severity, message: impl Into<String>) -> Self {
-        Self { stage, code: code.to_owned(), severity, message: message.into(), fields: Vec::new() }
+        Self {
+            stage,
+            code: code.to_owned(),
+            severity,
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 
     pub fn on(mut self, fields: &[FieldKey]) -> Self {
@@ -250,9 +259,12 @@ impl DocumentResult {
 
     /// Findings that decide routing (review or reject), most severe first.
     pub fn routing_reasons(&self) -> Vec<&Finding> {
-        let mut v: Vec<&Finding> =
-            self.findings.iter().filter(|f| f.severity >= Severity::Review).collect();
-        v.sort_by(|a, b| b.severity.cmp(&a.severity));
+        let mut v: Vec<&Finding> = self
+            .findings
+            .iter()
+            .filter(|f| f.severity >= Severity::Review)
+            .collect();
+        v.sort_by_key(|f| std::cmp::Reverse(f.severity));
         v
     }
 }

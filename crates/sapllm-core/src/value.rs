@@ -91,23 +91,32 @@ impl Normalisation {
     pub fn apply(&self, raw: &str) -> Option<String> {
         match self {
             Normalisation::Identifier => Some(raw.split_whitespace().collect()),
-            Normalisation::Name => {
-                Some(raw.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect())
-            }
-            Normalisation::UpperAlnum => {
-                Some(raw.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect())
-            }
+            Normalisation::Name => Some(
+                raw.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(char::to_lowercase)
+                    .collect(),
+            ),
+            Normalisation::UpperAlnum => Some(
+                raw.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(char::to_uppercase)
+                    .collect(),
+            ),
             Normalisation::Alnum => Some(raw.chars().filter(|c| c.is_alphanumeric()).collect()),
-            Normalisation::FreeText => {
-                Some(raw.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
-            }
+            Normalisation::FreeText => Some(
+                raw.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase(),
+            ),
             Normalisation::Amount => {
                 let d: Decimal = raw.trim().parse().ok()?;
                 Some(d.round_dp(2).to_string_fixed2())
             }
-            Normalisation::Date => {
-                NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok().map(|d| d.to_string())
-            }
+            Normalisation::Date => NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+                .ok()
+                .map(|d| d.to_string()),
         }
     }
 }
@@ -132,14 +141,31 @@ mod tests {
 
     #[test]
     fn normalisations_follow_the_ground_truth_rules() {
-        assert_eq!(Normalisation::Identifier.apply(" RE 2024 / 1 ").unwrap(), "RE2024/1");
-        assert_eq!(Normalisation::Name.apply("Müller & Söhne GmbH").unwrap(), "müllersöhnegmbh");
-        assert_eq!(Normalisation::UpperAlnum.apply("de 123-456 789").unwrap(), "DE123456789");
-        assert_eq!(Normalisation::FreeText.apply("Zahlbar  binnen\n14 Tagen").unwrap(), "zahlbar binnen 14 tagen");
+        assert_eq!(
+            Normalisation::Identifier.apply(" RE 2024 / 1 ").unwrap(),
+            "RE2024/1"
+        );
+        assert_eq!(
+            Normalisation::Name.apply("Müller & Söhne GmbH").unwrap(),
+            "müllersöhnegmbh"
+        );
+        assert_eq!(
+            Normalisation::UpperAlnum.apply("de 123-456 789").unwrap(),
+            "DE123456789"
+        );
+        assert_eq!(
+            Normalisation::FreeText
+                .apply("Zahlbar  binnen\n14 Tagen")
+                .unwrap(),
+            "zahlbar binnen 14 tagen"
+        );
         assert_eq!(Normalisation::Amount.apply("529.870").unwrap(), "529.87");
         assert_eq!(Normalisation::Amount.apply("-12").unwrap(), "-12.00");
         assert_eq!(Normalisation::Amount.apply("12,00"), None);
-        assert_eq!(Normalisation::Date.apply("2024-03-05").unwrap(), "2024-03-05");
+        assert_eq!(
+            Normalisation::Date.apply("2024-03-05").unwrap(),
+            "2024-03-05"
+        );
         assert_eq!(Normalisation::Date.apply("05.03.2024"), None);
     }
 

@@ -25,7 +25,10 @@ pub enum DocumentError {
     #[error("the e-invoice has an invalid value at {path}: {message}")]
     InvalidValue { path: String, message: String },
     #[error("native library {library} not found: {message}")]
-    LibraryMissing { library: &'static str, message: String },
+    LibraryMissing {
+        library: &'static str,
+        message: String,
+    },
     #[error("PDF engine error: {0}")]
     Engine(String),
     #[error("i/o error: {0}")]

@@ -33,7 +33,11 @@ pub fn words_from_chars(chars: &[PositionedChar]) -> Vec<Word> {
         if let Some(b) = bbox.take() {
             let t = text.trim();
             if !t.is_empty() {
-                words.push(Word { text: t.to_owned(), bbox: b, confidence: 1.0 });
+                words.push(Word {
+                    text: t.to_owned(),
+                    bbox: b,
+                    confidence: 1.0,
+                });
             }
         }
         text.clear();
@@ -69,7 +73,11 @@ pub fn words_from_chars(chars: &[PositionedChar]) -> Vec<Word> {
 pub fn lines_from_words(words: &[Word]) -> Vec<Line> {
     let mut order: Vec<usize> = (0..words.len()).collect();
     order.sort_by(|&a, &b| {
-        words[a].bbox.center_y().total_cmp(&words[b].bbox.center_y()).then(words[a].bbox.x0.total_cmp(&words[b].bbox.x0))
+        words[a]
+            .bbox
+            .center_y()
+            .total_cmp(&words[b].bbox.center_y())
+            .then(words[a].bbox.x0.total_cmp(&words[b].bbox.x0))
     });
     let mut lines: Vec<(BBox, Vec<usize>)> = Vec::new();
     for i in order {
@@ -91,7 +99,10 @@ pub fn lines_from_words(words: &[Word]) -> Vec<Line> {
         .into_iter()
         .map(|(bbox, mut members)| {
             members.sort_by(|&a, &b| words[a].bbox.x0.total_cmp(&words[b].bbox.x0));
-            Line { words: members.into_iter().map(|i| i as u32).collect(), bbox }
+            Line {
+                words: members.into_iter().map(|i| i as u32).collect(),
+                bbox,
+            }
         })
         .collect();
     out.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
@@ -125,7 +136,10 @@ mod tests {
             .enumerate()
             .map(|(i, ch)| {
                 let x0 = x + i as f32 * 6.0;
-                PositionedChar { ch, bbox: BBox::new(x0, y, x0 + 5.5, y + 10.0) }
+                PositionedChar {
+                    ch,
+                    bbox: BBox::new(x0, y, x0 + 5.5, y + 10.0),
+                }
             })
             .collect()
     }
@@ -149,14 +163,24 @@ mod tests {
         let words = words_from_chars(&chars);
         let lines = lines_from_words(&words);
         assert_eq!(lines.len(), 2);
-        let text = |l: &Line| l.words.iter().map(|&i| words[i as usize].text.clone()).collect::<Vec<_>>().join(" ");
+        let text = |l: &Line| {
+            l.words
+                .iter()
+                .map(|&i| words[i as usize].text.clone())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         assert_eq!(text(&lines[0]), "Net 100,00");
         assert_eq!(text(&lines[1]), "Summary Total 119,00");
     }
 
     #[test]
     fn unusable_text_is_detected() {
-        let good = words_from_chars(&glyphs("Rechnung Nummer 4711 vom 05.03.2024 Betrag", 0.0, 0.0));
+        let good = words_from_chars(&glyphs(
+            "Rechnung Nummer 4711 vom 05.03.2024 Betrag",
+            0.0,
+            0.0,
+        ));
         assert!(text_is_usable(&good));
         let junk: String = std::iter::repeat_n('\u{E012}', 60).collect();
         assert!(!text_is_usable(&words_from_chars(&glyphs(&junk, 0.0, 0.0))));

@@ -92,7 +92,9 @@ pub fn resolve(
     explicit: Option<&Path>,
 ) -> Result<ResolvedLibrary, DocumentError> {
     let env = |k: &str| std::env::var_os(k).map(PathBuf::from);
-    let exe_dir = std::env::current_exe().ok().and_then(|p| p.parent().map(Path::to_path_buf));
+    let exe_dir = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf));
     let cwd = std::env::current_dir().ok();
     let caches = cache_dirs(&env, cwd.as_deref());
     resolve_in(library, explicit, &env, exe_dir.as_deref(), &caches)
@@ -109,7 +111,12 @@ pub fn resolve_in(
     let mut tried: Vec<String> = Vec::new();
     let found = |path: PathBuf, found_by: FoundBy| {
         let verified = sha256_file(&path).is_some_and(|h| h == library.pinned_sha256());
-        ResolvedLibrary { library, path, found_by, verified }
+        ResolvedLibrary {
+            library,
+            path,
+            found_by,
+            verified,
+        }
     };
 
     if let Some(p) = explicit {
@@ -135,7 +142,10 @@ pub fn resolve_in(
         }
     }
     for cache in caches {
-        pinned_candidates.push((cache.join("native").join(library.name()).join(file), FoundBy::ProjectCache));
+        pinned_candidates.push((
+            cache.join("native").join(library.name()).join(file),
+            FoundBy::ProjectCache,
+        ));
     }
     for (path, found_by) in pinned_candidates {
         if !path.is_file() {
@@ -146,7 +156,10 @@ pub fn resolve_in(
         if r.verified {
             return Ok(r);
         }
-        tried.push(format!("{} (present but its SHA-256 does not match the pin)", path.display()));
+        tried.push(format!(
+            "{} (present but its SHA-256 does not match the pin)",
+            path.display()
+        ));
     }
 
     Err(DocumentError::LibraryMissing {
@@ -210,7 +223,10 @@ mod tests {
 
         let r = resolve_in(NativeLibrary::Pdfium, Some(&explicit), &empty, None, &[]).unwrap();
         assert_eq!(r.found_by, FoundBy::Explicit);
-        assert!(!r.verified, "a file that is not the pinned build is reported unverified");
+        assert!(
+            !r.verified,
+            "a file that is not the pinned build is reported unverified"
+        );
 
         let env = env_of(HashMap::from([("SAPLLM_PDFIUM_LIB", explicit.clone())]));
         let r = resolve_in(NativeLibrary::Pdfium, None, &env, None, &[]).unwrap();
@@ -222,8 +238,14 @@ mod tests {
         let lib_dir = cache.join("native/pdfium");
         std::fs::create_dir_all(&lib_dir).unwrap();
         std::fs::write(lib_dir.join(NativeLibrary::Pdfium.file_name()), b"tampered").unwrap();
-        let err = resolve_in(NativeLibrary::Pdfium, None, &empty, Some(tmp.path()), &[cache])
-            .unwrap_err();
+        let err = resolve_in(
+            NativeLibrary::Pdfium,
+            None,
+            &empty,
+            Some(tmp.path()),
+            &[cache],
+        )
+        .unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("does not match the pin"), "{msg}");
         assert!(msg.contains("make setup"), "{msg}");
@@ -239,10 +261,23 @@ mod tests {
         std::fs::write(&path, b"x").unwrap();
         // Only the checksum decides: a file with other content is not verified...
         let empty = env_of(HashMap::new());
-        assert!(resolve_in(NativeLibrary::Pdfium, None, &empty, None, &[tmp.path().into()]).is_err());
+        assert!(
+            resolve_in(
+                NativeLibrary::Pdfium,
+                None,
+                &empty,
+                None,
+                &[tmp.path().into()]
+            )
+            .is_err()
+        );
         // ...and the real cache (after `make setup`) is.
         let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.cache");
-        if real.join("native/pdfium").join(NativeLibrary::Pdfium.file_name()).is_file() {
+        if real
+            .join("native/pdfium")
+            .join(NativeLibrary::Pdfium.file_name())
+            .is_file()
+        {
             let r = resolve_in(NativeLibrary::Pdfium, None, &empty, None, &[real]).unwrap();
             assert!(r.verified);
             assert_eq!(r.found_by, FoundBy::ProjectCache);
@@ -262,7 +297,11 @@ mod tests {
                 .unwrap_or_else(|| panic!("{} missing from native-libs.txt", lib.name()));
             let cols: Vec<&str> = line.split_whitespace().collect();
             assert_eq!(cols[6], lib.pinned_sha256(), "pin of {}", lib.name());
-            assert!(cols[5].ends_with(lib.file_name()), "file name of {}", lib.name());
+            assert!(
+                cols[5].ends_with(lib.file_name()),
+                "file name of {}",
+                lib.name()
+            );
         }
     }
 }

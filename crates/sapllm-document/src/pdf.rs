@@ -39,7 +39,9 @@ pub struct PdfEngine {
 
 impl std::fmt::Debug for PdfEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PdfEngine").field("library", &self.library).finish()
+        f.debug_struct("PdfEngine")
+            .field("library", &self.library)
+            .finish()
     }
 }
 
@@ -63,11 +65,16 @@ impl PdfEngine {
                 .map_err(|e| format!("cannot load {}: {e:?}", library.path.display()))?;
             Ok(PdfEngine { pdfium: Pdfium::new(bindings), library })
         });
-        r.as_ref().map_err(|m| DocumentError::LibraryMissing { library: "pdfium", message: m.clone() })
+        r.as_ref().map_err(|m| DocumentError::LibraryMissing {
+            library: "pdfium",
+            message: m.clone(),
+        })
     }
 
     fn open<'a>(&'a self, bytes: &'a [u8]) -> Result<PdfDocument<'a>, DocumentError> {
-        self.pdfium.load_pdf_from_byte_slice(bytes, None).map_err(map_open_error)
+        self.pdfium
+            .load_pdf_from_byte_slice(bytes, None)
+            .map_err(map_open_error)
     }
 
     /// Reads text-layer words and lines of every page, and the embedded files.
@@ -75,10 +82,15 @@ impl PdfEngine {
         let doc = self.open(bytes)?;
         let page_count = doc.pages().len() as usize;
         if page_count == 0 {
-            return Err(DocumentError::CorruptPdf("the document has no pages".into()));
+            return Err(DocumentError::CorruptPdf(
+                "the document has no pages".into(),
+            ));
         }
         if page_count > MAX_PAGES {
-            return Err(DocumentError::TooLarge { size: page_count as u64, limit: MAX_PAGES as u64 });
+            return Err(DocumentError::TooLarge {
+                size: page_count as u64,
+                limit: MAX_PAGES as u64,
+            });
         }
         let mut pages = Vec::with_capacity(page_count);
         let mut usable_text = Vec::with_capacity(page_count);
@@ -101,11 +113,18 @@ impl PdfEngine {
         let mut attachments = Vec::new();
         for a in doc.attachments().iter() {
             match a.save_to_bytes() {
-                Ok(bytes) => attachments.push(Attachment { name: a.name(), bytes }),
+                Ok(bytes) => attachments.push(Attachment {
+                    name: a.name(),
+                    bytes,
+                }),
                 Err(e) => tracing::warn!(name = %a.name(), "unreadable PDF attachment: {e:?}"),
             }
         }
-        Ok(PdfContent { pages, usable_text, attachments })
+        Ok(PdfContent {
+            pages,
+            usable_text,
+            attachments,
+        })
     }
 
     /// Renders one page at `dpi` to an RGB image (for OCR and the review screen).
@@ -125,14 +144,18 @@ impl PdfEngine {
         let bitmap = page
             .render_with_config(&config)
             .map_err(|e| DocumentError::Engine(format!("render page {page_index}: {e:?}")))?;
-        let img = bitmap.as_image().map_err(|e| DocumentError::Engine(format!("{e:?}")))?;
+        let img = bitmap
+            .as_image()
+            .map_err(|e| DocumentError::Engine(format!("{e:?}")))?;
         Ok(img.to_rgb8())
     }
 }
 
 /// The characters of a page with loose boxes flipped into top-left page space.
 fn page_chars(page: &PdfPage<'_>, page_height: f32) -> Result<Vec<PositionedChar>, DocumentError> {
-    let text = page.text().map_err(|e| DocumentError::Engine(format!("text layer: {e:?}")))?;
+    let text = page
+        .text()
+        .map_err(|e| DocumentError::Engine(format!("text layer: {e:?}")))?;
     let mut out = Vec::new();
     for c in text.chars().iter() {
         let Some(ch) = c.unicode_char() else { continue };

@@ -36,7 +36,10 @@ pub fn sniff(bytes: &[u8]) -> Result<FileKind, DocumentError> {
 /// XML: optional UTF-8 BOM, optional whitespace, then `<?xml` or a start tag / comment.
 fn looks_like_xml(bytes: &[u8]) -> bool {
     let b = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
     let rest = &b[start..];
     rest.starts_with(b"<?xml")
         || rest.starts_with(b"<!--")
@@ -51,7 +54,11 @@ fn describe_unknown(bytes: &[u8]) -> String {
         "a GIF image (not supported; convert to PNG)".into()
     } else if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
         "a legacy Office document".into()
-    } else if bytes.iter().take(512).all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace()) {
+    } else if bytes
+        .iter()
+        .take(512)
+        .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
+    {
         "plain text, not a PDF, image or XML".into()
     } else {
         let n = bytes.len().min(8);
@@ -75,8 +82,14 @@ mod tests {
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap(), FileKind::Jpeg);
         assert_eq!(sniff(b"II*\0\x08\0\0\0").unwrap(), FileKind::Tiff);
         assert_eq!(sniff(b"MM\0*\0\0\0\x08").unwrap(), FileKind::Tiff);
-        assert_eq!(sniff("\u{feff}  <?xml version=\"1.0\"?><a/>".as_bytes()).unwrap(), FileKind::Xml);
-        assert_eq!(sniff(b"<rsm:CrossIndustryInvoice/>").unwrap(), FileKind::Xml);
+        assert_eq!(
+            sniff("\u{feff}  <?xml version=\"1.0\"?><a/>".as_bytes()).unwrap(),
+            FileKind::Xml
+        );
+        assert_eq!(
+            sniff(b"<rsm:CrossIndustryInvoice/>").unwrap(),
+            FileKind::Xml
+        );
     }
 
     #[test]
@@ -85,8 +98,18 @@ mod tests {
         let zip = sniff(b"PK\x03\x04rest").unwrap_err();
         assert_eq!(zip.code(), "unsupported_type");
         assert!(zip.to_string().contains("ZIP"));
-        assert!(sniff(b"Dear supplier, please pay").unwrap_err().to_string().contains("plain text"));
-        assert!(sniff(&[0u8, 1, 2, 3]).unwrap_err().to_string().contains("unknown binary"));
+        assert!(
+            sniff(b"Dear supplier, please pay")
+                .unwrap_err()
+                .to_string()
+                .contains("plain text")
+        );
+        assert!(
+            sniff(&[0u8, 1, 2, 3])
+                .unwrap_err()
+                .to_string()
+                .contains("unknown binary")
+        );
         // A PDF header far into the file is not a PDF.
         let mut late = vec![b' '; 2000];
         late.extend_from_slice(b"%PDF-1.4");

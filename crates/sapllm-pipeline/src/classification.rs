@@ -16,44 +16,111 @@ pub const CLASSIFIER_VERSION: &str = "rules.doctype/1";
 fn phrases(t: DocType) -> &'static [&'static str] {
     match t {
         DocType::Invoice => &[
-            "invoice", "tax invoice", "rechnung", "facture", "factura", "fattura", "factuur",
-            "faktura", "fatura", "rechnungsnummer", "invoice number", "numéro de facture",
-            "schlussrechnung", "teilrechnung", "abschlagsrechnung", "rechnungskorrektur",
+            "invoice",
+            "tax invoice",
+            "rechnung",
+            "facture",
+            "factura",
+            "fattura",
+            "factuur",
+            "faktura",
+            "fatura",
+            "rechnungsnummer",
+            "invoice number",
+            "numéro de facture",
+            "schlussrechnung",
+            "teilrechnung",
+            "abschlagsrechnung",
+            "rechnungskorrektur",
         ],
         DocType::CreditNote => &[
-            "credit note", "credit memo", "gutschrift", "avoir", "facture d avoir",
-            "nota di credito", "nota de crédito", "abono", "creditnota", "faktura korygująca",
-            "rechnungsgutschrift", "stornorechnung",
+            "credit note",
+            "credit memo",
+            "gutschrift",
+            "avoir",
+            "facture d avoir",
+            "nota di credito",
+            "nota de crédito",
+            "abono",
+            "creditnota",
+            "faktura korygująca",
+            "rechnungsgutschrift",
+            "stornorechnung",
         ],
         DocType::DebitNote => &[
-            "debit note", "debit memo", "belastungsanzeige", "lastschriftanzeige", "note de débit",
-            "nota di debito", "nota de débito", "nachbelastung",
+            "debit note",
+            "debit memo",
+            "belastungsanzeige",
+            "lastschriftanzeige",
+            "note de débit",
+            "nota di debito",
+            "nota de débito",
+            "nachbelastung",
         ],
         DocType::PurchaseOrder => &[
-            "purchase order", "bestellung", "bestellschein", "bon de commande", "orden de compra",
-            "ordine di acquisto", "inkooporder", "zamówienie",
+            "purchase order",
+            "bestellung",
+            "bestellschein",
+            "bon de commande",
+            "orden de compra",
+            "ordine di acquisto",
+            "inkooporder",
+            "zamówienie",
         ],
         DocType::OrderConfirmation => &[
-            "order confirmation", "order response", "auftragsbestätigung", "bestellbestätigung",
-            "confirmation de commande", "accusé de réception de commande", "conferma d ordine",
+            "order confirmation",
+            "order response",
+            "auftragsbestätigung",
+            "bestellbestätigung",
+            "confirmation de commande",
+            "accusé de réception de commande",
+            "conferma d ordine",
             "orderbevestiging",
         ],
         DocType::DeliveryNote => &[
-            "delivery note", "packing slip", "lieferschein", "bon de livraison", "albarán",
-            "documento di trasporto", "pakbon", "dowód dostawy",
+            "delivery note",
+            "packing slip",
+            "lieferschein",
+            "bon de livraison",
+            "albarán",
+            "documento di trasporto",
+            "pakbon",
+            "dowód dostawy",
         ],
         DocType::Receipt => &[
-            "receipt", "quittung", "kassenbon", "kassenbeleg", "reçu", "ticket de caisse",
-            "recibo", "ricevuta", "kwitantie", "paragon",
+            "receipt",
+            "quittung",
+            "kassenbon",
+            "kassenbeleg",
+            "reçu",
+            "ticket de caisse",
+            "recibo",
+            "ricevuta",
+            "kwitantie",
+            "paragon",
         ],
         DocType::PaymentAdvice => &[
-            "payment advice", "remittance advice", "zahlungsavis", "avis de paiement",
-            "aviso de pago", "avviso di pagamento", "betalingsadvies",
+            "payment advice",
+            "remittance advice",
+            "zahlungsavis",
+            "avis de paiement",
+            "aviso de pago",
+            "avviso di pagamento",
+            "betalingsadvies",
         ],
         DocType::Statement => &[
-            "statement of account", "account statement", "kontoauszug", "saldenbestätigung",
-            "kontoübersicht", "relevé de compte", "estado de cuenta", "estratto conto",
-            "rekeningoverzicht", "zahlungserinnerung", "mahnung", "payment reminder",
+            "statement of account",
+            "account statement",
+            "kontoauszug",
+            "saldenbestätigung",
+            "kontoübersicht",
+            "relevé de compte",
+            "estado de cuenta",
+            "estratto conto",
+            "rekeningoverzicht",
+            "zahlungserinnerung",
+            "mahnung",
+            "payment reminder",
         ],
         DocType::Other => &[],
     }
@@ -73,8 +140,20 @@ fn compound_suffixes(t: DocType) -> &'static [&'static str] {
 
 /// Structural phrases that point to a payable (an invoice-like document).
 const PAYABLE_HINTS: &[&str] = &[
-    "iban", "ust", "mwst", "vat", "tva", "umsatzsteuer", "zahlbar", "payable", "due date",
-    "fällig", "échéance", "amount due", "zahlbetrag", "net à payer",
+    "iban",
+    "ust",
+    "mwst",
+    "vat",
+    "tva",
+    "umsatzsteuer",
+    "zahlbar",
+    "payable",
+    "due date",
+    "fällig",
+    "échéance",
+    "amount due",
+    "zahlbetrag",
+    "net à payer",
 ];
 
 pub fn classify(prepared: &Prepared, lines: &[FoldedLine]) -> Classified<DocType> {
@@ -91,13 +170,23 @@ pub fn classify(prepared: &Prepared, lines: &[FoldedLine]) -> Classified<DocType
 
     let hits_by_type: Vec<(DocType, Vec<Hit>)> = DocType::ALL
         .iter()
-        .map(|&t| (t, find_phrases_and_compounds(lines, phrases(t), compound_suffixes(t))))
+        .map(|&t| {
+            (
+                t,
+                find_phrases_and_compounds(lines, phrases(t), compound_suffixes(t)),
+            )
+        })
         .collect();
     // The first line of page 1 that names a document type is the document's own title far
     // more often than a reference to another document ("Rechnung Nr. 1 … Bestellung: B7";
     // "ORDER RESPONSE: R01 … PURCHASE ORDER ID: PO1"): it counts in full, label or not, and
     // double.
-    let lead_line = hits_by_type.iter().flat_map(|(_, h)| h.iter()).filter(|h| h.page == 0).map(|h| h.line).min();
+    let lead_line = hits_by_type
+        .iter()
+        .flat_map(|(_, h)| h.iter())
+        .filter(|h| h.page == 0)
+        .map(|h| h.line)
+        .min();
 
     let mut scores: Vec<(DocType, f32, Vec<String>)> = Vec::new();
     for (t, mut hits) in hits_by_type {
@@ -110,7 +199,11 @@ pub fn classify(prepared: &Prepared, lines: &[FoldedLine]) -> Classified<DocType
         // Several hits count with diminishing weight; the best place counts fully.
         let mut sorted: Vec<f32> = hits.iter().map(|h| h.weight).collect();
         sorted.sort_by(|a, b| b.total_cmp(a));
-        let score: f32 = sorted.iter().enumerate().map(|(i, w)| w / (1.0 + i as f32)).sum();
+        let score: f32 = sorted
+            .iter()
+            .enumerate()
+            .map(|(i, w)| w / (1.0 + i as f32))
+            .sum();
         let mut evidence: Vec<String> = Vec::new();
         let mut ordered: Vec<&Hit> = hits.iter().collect();
         ordered.sort_by(|a, b| b.weight.total_cmp(&a.weight));
@@ -154,12 +247,19 @@ pub fn classify(prepared: &Prepared, lines: &[FoldedLine]) -> Classified<DocType
         };
     }
     let margin = best_score - scores.get(1).map_or(0.0, |s| s.1);
-    let confidence = ((best_score / total) * 0.6 + (margin / best_score).min(1.0) * 0.4).clamp(0.0, 1.0);
+    let confidence =
+        ((best_score / total) * 0.6 + (margin / best_score).min(1.0) * 0.4).clamp(0.0, 1.0);
     Classified {
         value: best,
         confidence,
         evidence,
-        alternatives: scores.iter().skip(1).take(3).filter(|s| s.1 > 0.0).map(|s| (s.0, s.1 / total)).collect(),
+        alternatives: scores
+            .iter()
+            .skip(1)
+            .take(3)
+            .filter(|s| s.1 > 0.0)
+            .map(|s| (s.0, s.1 / total))
+            .collect(),
     }
 }
 
@@ -185,11 +285,19 @@ mod tests {
 
     #[test]
     fn titles_decide_the_type_in_several_languages() {
-        let c = classify_lines(&[("ACME GmbH", 10.0), ("Rechnung", 18.0), ("IBAN DE89 3704", 9.0)]);
+        let c = classify_lines(&[
+            ("ACME GmbH", 10.0),
+            ("Rechnung", 18.0),
+            ("IBAN DE89 3704", 9.0),
+        ]);
         assert_eq!(c.value, DocType::Invoice);
         assert!(c.evidence[0].contains("rechnung"), "{:?}", c.evidence);
 
-        let c = classify_lines(&[("Fournisseur SARL", 10.0), ("Avoir N° 12", 18.0), ("Facture d'origine 4711", 9.0)]);
+        let c = classify_lines(&[
+            ("Fournisseur SARL", 10.0),
+            ("Avoir N° 12", 18.0),
+            ("Facture d'origine 4711", 9.0),
+        ]);
         assert_eq!(c.value, DocType::CreditNote);
 
         let c = classify_lines(&[("Lieferschein", 18.0), ("Pos Menge Artikel", 9.0)]);

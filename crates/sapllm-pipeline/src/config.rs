@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crate::PipelineError;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PipelineConfig {
     pub limits: Limits,
@@ -59,7 +59,10 @@ pub struct RoutingPolicy {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_file_bytes: 50 * 1024 * 1024, min_file_bytes: 8 }
+        Self {
+            max_file_bytes: 50 * 1024 * 1024,
+            min_file_bytes: 8,
+        }
     }
 }
 
@@ -87,12 +90,6 @@ impl Default for RoutingPolicy {
     }
 }
 
-impl Default for PipelineConfig {
-    fn default() -> Self {
-        Self { limits: Limits::default(), thresholds: Thresholds::default(), routing: RoutingPolicy::default() }
-    }
-}
-
 impl PipelineConfig {
     /// Parses a TOML configuration; unknown keys are errors (a typo must not silently keep
     /// the default).
@@ -117,7 +114,8 @@ mod tests {
 
     #[test]
     fn partial_files_keep_defaults_and_typos_are_errors() {
-        let c = PipelineConfig::from_toml("[routing]\nauto_approve_max_gross = \"5000\"\n").unwrap();
+        let c =
+            PipelineConfig::from_toml("[routing]\nauto_approve_max_gross = \"5000\"\n").unwrap();
         assert_eq!(c.routing.auto_approve_max_gross, Decimal::new(5000, 0));
         assert_eq!(c.thresholds, Thresholds::default());
         assert!(PipelineConfig::from_toml("[routing]\nauto_aprove = true\n").is_err());

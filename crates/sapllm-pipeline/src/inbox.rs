@@ -38,13 +38,22 @@ pub fn receive(bytes: &[u8], limits: &Limits) -> Result<Received, DocumentError>
         return Err(DocumentError::Empty);
     }
     if size > limits.max_file_bytes {
-        return Err(DocumentError::TooLarge { size, limit: limits.max_file_bytes });
+        return Err(DocumentError::TooLarge {
+            size,
+            limit: limits.max_file_bytes,
+        });
     }
     let kind = sniff::sniff(bytes)?;
     if size < limits.min_file_bytes {
-        return Err(DocumentError::CorruptPdf(format!("only {size} bytes: truncated")));
+        return Err(DocumentError::CorruptPdf(format!(
+            "only {size} bytes: truncated"
+        )));
     }
-    Ok(Received { hash: content_hash(bytes), kind, size })
+    Ok(Received {
+        hash: content_hash(bytes),
+        kind,
+        size,
+    })
 }
 
 /// Receives a file and asks the store whether these exact bytes are known.
@@ -67,7 +76,10 @@ mod tests {
 
     #[test]
     fn hash_sniff_limits_and_dedup() {
-        let limits = Limits { max_file_bytes: 64, min_file_bytes: 8 };
+        let limits = Limits {
+            max_file_bytes: 64,
+            min_file_bytes: 8,
+        };
         let pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n";
         let r = receive(pdf, &limits).unwrap();
         assert_eq!(r.kind, FileKind::Pdf);
@@ -80,11 +92,22 @@ mod tests {
         );
 
         assert_eq!(receive(&[], &limits).unwrap_err().code(), "empty_file");
-        assert_eq!(receive(&[b'x'; 65], &limits).unwrap_err().code(), "too_large");
-        assert_eq!(receive(b"hello world, not a pdf", &limits).unwrap_err().code(), "unsupported_type");
+        assert_eq!(
+            receive(&[b'x'; 65], &limits).unwrap_err().code(),
+            "too_large"
+        );
+        assert_eq!(
+            receive(b"hello world, not a pdf", &limits)
+                .unwrap_err()
+                .code(),
+            "unsupported_type"
+        );
 
         let mut prior = FakePrior::default();
-        assert!(matches!(intake(pdf, &limits, &prior).unwrap(), InboxOutcome::New(_)));
+        assert!(matches!(
+            intake(pdf, &limits, &prior).unwrap(),
+            InboxOutcome::New(_)
+        ));
         prior.known.insert(r.hash.clone(), "to_review".into());
         match intake(pdf, &limits, &prior).unwrap() {
             InboxOutcome::AlreadyKnown { status, .. } => assert_eq!(status, "to_review"),

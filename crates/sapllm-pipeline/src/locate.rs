@@ -23,7 +23,10 @@ pub fn locate_values(x: &mut Extraction, pages: &[Page]) {
         let forms = printed_forms(&field.value);
         // Totals stand at the end of an invoice, and the same amount may also be a line amount:
         // take the last occurrence for them, the first for everything else.
-        let prefer_last = matches!(key, FieldKey::NetTotal | FieldKey::TaxTotal | FieldKey::GrossTotal | FieldKey::AmountDue);
+        let prefer_last = matches!(
+            key,
+            FieldKey::NetTotal | FieldKey::TaxTotal | FieldKey::GrossTotal | FieldKey::AmountDue
+        );
         if let Some(hit) = index.find(&forms, prefer_last) {
             place(&mut field.provenance, hit);
         }
@@ -84,25 +87,44 @@ impl PrintedIndex {
     }
 
     fn find(&self, forms: &[String], prefer_last: bool) -> Option<Hit> {
-        let mut hits: Vec<&Hit> = forms.iter().filter_map(|f| self.runs.get(f)).flatten().collect();
+        let mut hits: Vec<&Hit> = forms
+            .iter()
+            .filter_map(|f| self.runs.get(f))
+            .flatten()
+            .collect();
         hits.sort_by(|a, b| a.page.cmp(&b.page).then(a.bbox.y0.total_cmp(&b.bbox.y0)));
-        let pick = if prefer_last { hits.last() } else { hits.first() };
+        let pick = if prefer_last {
+            hits.last()
+        } else {
+            hits.first()
+        };
         pick.map(|h| (*h).clone())
     }
 }
 
 /// How a value may be printed, as index keys (no spaces, lower case).
 fn printed_forms(v: &FieldValue) -> Vec<String> {
-    let squash = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect() };
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
     match v {
         FieldValue::Text(s) | FieldValue::Code(s) => {
             let s = squash(s);
-            if s.chars().count() < 2 { Vec::new() } else { vec![s] }
+            if s.chars().count() < 2 {
+                Vec::new()
+            } else {
+                vec![s]
+            }
         }
-        FieldValue::Date(d) => ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y%m%d"]
-            .iter()
-            .map(|f| d.format(f).to_string())
-            .collect(),
+        FieldValue::Date(d) => [
+            "%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y%m%d",
+        ]
+        .iter()
+        .map(|f| d.format(f).to_string())
+        .collect(),
         FieldValue::Amount(a) => amount_forms(*a),
     }
 }
@@ -116,14 +138,18 @@ fn amount_forms(a: Decimal) -> Vec<String> {
         let digits: Vec<char> = int.chars().collect();
         let mut out = String::new();
         for (i, c) in digits.iter().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(sep);
             }
             out.push(*c);
         }
         out
     };
-    let sign = if a.is_sign_negative() && !a.is_zero() { "-" } else { "" };
+    let sign = if a.is_sign_negative() && !a.is_zero() {
+        "-"
+    } else {
+        ""
+    };
     let mut forms = vec![
         format!("{sign}{},{frac}", group('.')),
         format!("{sign}{int},{frac}"),
@@ -166,30 +192,60 @@ mod tests {
             ("IBAN DE89 3704 0044 0532 0130 00", 9.0),
         ]);
         let mut x = Extraction::default();
-        x.fields.insert(FieldKey::InvoiceNumber, xml_field(FieldValue::Text("RE-2024-17".into())));
-        x.fields.insert(FieldKey::IssueDate, xml_field(FieldValue::Date(chrono::NaiveDate::from_ymd_opt(2024, 3, 5).unwrap())));
-        x.fields.insert(FieldKey::GrossTotal, xml_field(FieldValue::Amount("1190.00".parse().unwrap())));
-        x.fields.insert(FieldKey::Iban, xml_field(FieldValue::Code("DE89370400440532013000".into())));
-        x.fields.insert(FieldKey::BuyerReference, xml_field(FieldValue::Text("not printed".into())));
+        x.fields.insert(
+            FieldKey::InvoiceNumber,
+            xml_field(FieldValue::Text("RE-2024-17".into())),
+        );
+        x.fields.insert(
+            FieldKey::IssueDate,
+            xml_field(FieldValue::Date(
+                chrono::NaiveDate::from_ymd_opt(2024, 3, 5).unwrap(),
+            )),
+        );
+        x.fields.insert(
+            FieldKey::GrossTotal,
+            xml_field(FieldValue::Amount("1190.00".parse().unwrap())),
+        );
+        x.fields.insert(
+            FieldKey::Iban,
+            xml_field(FieldValue::Code("DE89370400440532013000".into())),
+        );
+        x.fields.insert(
+            FieldKey::BuyerReference,
+            xml_field(FieldValue::Text("not printed".into())),
+        );
         locate_values(&mut x, &[page.clone()]);
 
         let gross = &x.fields[&FieldKey::GrossTotal].provenance;
         // The total, not the line amount above it.
         let total_line = &page.lines[3];
         assert_eq!(gross.page, Some(0));
-        assert!(gross.bbox.unwrap().y0 >= total_line.bbox.y0 - 0.1, "{gross:?}");
+        assert!(
+            gross.bbox.unwrap().y0 >= total_line.bbox.y0 - 0.1,
+            "{gross:?}"
+        );
         assert_eq!(gross.source, sapllm_core::SourceKind::EInvoiceXml);
         assert!(gross.explanation.contains("printed on page 1"));
         assert_eq!(x.fields[&FieldKey::Iban].provenance.words.len(), 6);
         assert!(x.fields[&FieldKey::IssueDate].provenance.bbox.is_some());
         assert!(x.fields[&FieldKey::InvoiceNumber].provenance.bbox.is_some());
-        assert!(x.fields[&FieldKey::BuyerReference].provenance.bbox.is_none());
+        assert!(
+            x.fields[&FieldKey::BuyerReference]
+                .provenance
+                .bbox
+                .is_none()
+        );
     }
 
     #[test]
     fn amount_forms_cover_the_usual_notations() {
         let f = amount_forms("-1234567.5".parse().unwrap());
-        for want in ["-1.234.567,50", "-1234567,50", "-1,234,567.50", "-1234567.50"] {
+        for want in [
+            "-1.234.567,50",
+            "-1234567,50",
+            "-1,234,567.50",
+            "-1234567.50",
+        ] {
             assert!(f.contains(&want.to_string()), "{want} missing in {f:?}");
         }
     }

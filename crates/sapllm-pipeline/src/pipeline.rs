@@ -12,8 +12,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use sapllm_core::{
-    ContentHash, DocumentResult, FileKind, Page, Route, Stage, StageTimings,
-    Versions,
+    ContentHash, DocumentResult, FileKind, Page, Route, Stage, StageTimings, Versions,
 };
 use sapllm_document::DocumentError;
 use sapllm_document::einvoice::{EINVOICE_READER_VERSION, EInvoice};
@@ -74,7 +73,10 @@ pub struct Processed {
 pub enum Outcome {
     Processed(Box<Processed>),
     /// The same bytes were seen before and `reprocess` was off.
-    AlreadyKnown { received: Received, status: String },
+    AlreadyKnown {
+        received: Received,
+        status: String,
+    },
 }
 
 /// A document that could not be processed, with the stage where it stopped.
@@ -104,7 +106,9 @@ pub struct Pipeline {
 
 impl std::fmt::Debug for Pipeline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pipeline").field("extractor", &self.extractor.name()).finish()
+        f.debug_struct("Pipeline")
+            .field("extractor", &self.extractor.name())
+            .finish()
     }
 }
 
@@ -115,7 +119,12 @@ impl Pipeline {
         extractor: Arc<dyn FieldExtractor>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        Self { config, reader, extractor, clock }
+        Self {
+            config,
+            reader,
+            extractor,
+            clock,
+        }
     }
 
     pub fn config(&self) -> &PipelineConfig {
@@ -125,11 +134,26 @@ impl Pipeline {
     /// Versions of every rule set and model that this pipeline applies.
     pub fn versions(&self) -> Versions {
         let mut v = Versions::new();
-        v.insert("classification".into(), classification::CLASSIFIER_VERSION.into());
-        v.insert("type_identification".into(), type_identification::SUBTYPE_VERSION.into());
-        v.insert("extraction".into(), format!("{}/{}", self.extractor.name(), self.extractor.version()));
-        v.insert("einvoice".into(), format!("einvoice/{EINVOICE_READER_VERSION}"));
-        v.insert("quality_check".into(), quality_check::QUALITY_VERSION.into());
+        v.insert(
+            "classification".into(),
+            classification::CLASSIFIER_VERSION.into(),
+        );
+        v.insert(
+            "type_identification".into(),
+            type_identification::SUBTYPE_VERSION.into(),
+        );
+        v.insert(
+            "extraction".into(),
+            format!("{}/{}", self.extractor.name(), self.extractor.version()),
+        );
+        v.insert(
+            "einvoice".into(),
+            format!("einvoice/{EINVOICE_READER_VERSION}"),
+        );
+        v.insert(
+            "quality_check".into(),
+            quality_check::QUALITY_VERSION.into(),
+        );
         v.insert("validation".into(), validation::VALIDATION_VERSION.into());
         v.insert("routing".into(), routing::ROUTING_VERSION.into());
         v
@@ -151,7 +175,12 @@ impl Pipeline {
         };
 
         // 1. Inbox.
-        let fail = |stage, hash: Option<&ContentHash>, kind, error| Failure { stage, hash: hash.cloned(), kind, error };
+        let fail = |stage, hash: Option<&ContentHash>, kind, error| Failure {
+            stage,
+            hash: hash.cloned(),
+            kind,
+            error,
+        };
         let received = match inbox::intake(bytes, &self.config.limits, prior) {
             Ok(InboxOutcome::New(r)) => r,
             Ok(InboxOutcome::AlreadyKnown { received, status }) if !options.reprocess => {
@@ -167,9 +196,18 @@ impl Pipeline {
             bytes,
             received.kind,
             self.reader.as_ref(),
-            PreprocessOptions { ignore_embedded: options.ignore_embedded },
+            PreprocessOptions {
+                ignore_embedded: options.ignore_embedded,
+            },
         )
-        .map_err(|e| fail(Stage::Preprocessing, Some(&received.hash), Some(received.kind), e))?;
+        .map_err(|e| {
+            fail(
+                Stage::Preprocessing,
+                Some(&received.hash),
+                Some(received.kind),
+                e,
+            )
+        })?;
         let mut findings = prepared.findings.clone();
         let lines = folded_lines(&prepared.pages);
         lap(Stage::Preprocessing, &mut timings);
@@ -186,7 +224,10 @@ impl Pipeline {
                 locate::locate_values(&mut x, &prepared.pages);
                 x
             }
-            None => self.extractor.extract(&ExtractionInput { pages: &prepared.pages, doc_type: doc_type.value }),
+            None => self.extractor.extract(&ExtractionInput {
+                pages: &prepared.pages,
+                doc_type: doc_type.value,
+            }),
         };
         lap(Stage::Extraction, &mut timings);
 
@@ -201,7 +242,12 @@ impl Pipeline {
         lap(Stage::TypeIdentification, &mut timings);
 
         // 6. Quality check.
-        findings.extend(quality_check::check(&mut extraction, doc_type.value, exact, &self.config.thresholds));
+        findings.extend(quality_check::check(
+            &mut extraction,
+            doc_type.value,
+            exact,
+            &self.config.thresholds,
+        ));
         lap(Stage::QualityCheck, &mut timings);
 
         // 7. Validation.
@@ -216,7 +262,13 @@ impl Pipeline {
         lap(Stage::Validation, &mut timings);
 
         // 8. Routing.
-        let route: Route = routing::route(&doc_type, &extraction.fields, exact, &mut findings, &self.config);
+        let route: Route = routing::route(
+            &doc_type,
+            &extraction.fields,
+            exact,
+            &mut findings,
+            &self.config,
+        );
         lap(Stage::Routing, &mut timings);
 
         let result = DocumentResult {
@@ -234,7 +286,11 @@ impl Pipeline {
             versions: self.versions(),
             timings_us: timings,
         };
-        Ok(Outcome::Processed(Box::new(Processed { received, result, pages: prepared.pages })))
+        Ok(Outcome::Processed(Box::new(Processed {
+            received,
+            result,
+            pages: prepared.pages,
+        })))
     }
 }
 

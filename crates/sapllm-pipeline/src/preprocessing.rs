@@ -125,14 +125,12 @@ fn preprocess_pdf(
                 einvoice = Some(inv);
                 einvoice_source = Some(name);
             }
-            Some((name, Err(e))) => findings.push(
-                Finding::new(
-                    Stage::Preprocessing,
-                    "embedded_xml_unreadable",
-                    Severity::Review,
-                    format!("the embedded e-invoice '{name}' cannot be used: {e}"),
-                ),
-            ),
+            Some((name, Err(e))) => findings.push(Finding::new(
+                Stage::Preprocessing,
+                "embedded_xml_unreadable",
+                Severity::Review,
+                format!("the embedded e-invoice '{name}' cannot be used: {e}"),
+            )),
             None => {}
         }
     }
@@ -142,7 +140,11 @@ fn preprocess_pdf(
         let what = if needs_ocr.len() == content.pages.len() {
             "no page has a usable text layer (a scan or an image-only PDF)".to_owned()
         } else {
-            format!("{} of {} pages have no usable text layer", needs_ocr.len(), content.pages.len())
+            format!(
+                "{} of {} pages have no usable text layer",
+                needs_ocr.len(),
+                content.pages.len()
+            )
         };
         findings.push(needs_ocr_finding(&what, &needs_ocr));
     }
@@ -162,14 +164,15 @@ fn needs_ocr_finding(what: &str, pages: &[u32]) -> Finding {
         Stage::Preprocessing,
         "needs_ocr",
         Severity::Review,
-        format!("{what}; OCR is needed for page(s) {} and is not available yet", list.join(", ")),
+        format!(
+            "{what}; OCR is needed for page(s) {} and is not available yet",
+            list.join(", ")
+        ),
     )
 }
 
 /// The first attachment that parses as an e-invoice: well-known names first, then any XML.
-fn embedded_einvoice(
-    content: &PdfContent,
-) -> Option<(String, Result<EInvoice, DocumentError>)> {
+fn embedded_einvoice(content: &PdfContent) -> Option<(String, Result<EInvoice, DocumentError>)> {
     let mut order: Vec<&sapllm_document::pdf::Attachment> = content.attachments.iter().collect();
     order.sort_by_key(|a| {
         let lower = a.name.to_ascii_lowercase();
@@ -177,7 +180,9 @@ fn embedded_einvoice(
     });
     let mut first_error = None;
     for a in order {
-        if !a.name.to_ascii_lowercase().ends_with(".xml") && einvoice::sniff_xml_root(&a.bytes).is_none() {
+        if !a.name.to_ascii_lowercase().ends_with(".xml")
+            && einvoice::sniff_xml_root(&a.bytes).is_none()
+        {
             continue;
         }
         match einvoice::parse_einvoice(&a.bytes) {

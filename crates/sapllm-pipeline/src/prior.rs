@@ -73,12 +73,18 @@ pub(crate) mod tests {
             self.known.get(hash).cloned()
         }
         fn duplicates(&self, q: &DuplicateQuery) -> Result<Vec<DuplicateHit>, String> {
-            Ok(self.invoices
+            Ok(self
+                .invoices
                 .iter()
                 .filter(|(h, e)| *h != q.exclude && e.seller_key == q.seller_key)
                 .filter_map(|(h, e)| {
-                    let norm = |n: &Option<String>| n.as_deref().and_then(sapllm_core::identity::normalise_invoice_number);
-                    let reason = if norm(&q.invoice_number).is_some() && norm(&e.invoice_number) == norm(&q.invoice_number) {
+                    let norm = |n: &Option<String>| {
+                        n.as_deref()
+                            .and_then(sapllm_core::identity::normalise_invoice_number)
+                    };
+                    let reason = if norm(&q.invoice_number).is_some()
+                        && norm(&e.invoice_number) == norm(&q.invoice_number)
+                    {
                         DuplicateReason::SameSellerAndNumber
                     } else if q.gross_total.is_some()
                         && e.gross_total == q.gross_total
@@ -89,7 +95,12 @@ pub(crate) mod tests {
                     } else {
                         return None;
                     };
-                    Some(DuplicateHit { hash: h.clone(), reason, invoice_number: e.invoice_number.clone(), file_name: None })
+                    Some(DuplicateHit {
+                        hash: h.clone(),
+                        reason,
+                        invoice_number: e.invoice_number.clone(),
+                        file_name: None,
+                    })
                 })
                 .collect())
         }

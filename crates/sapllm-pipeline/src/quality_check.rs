@@ -13,8 +13,8 @@
 
 use rust_decimal::Decimal;
 use sapllm_core::{
-    Candidate, DecimalExt, DocType, ExtractedField, FieldKey, FieldValue, Finding, LineKey, Producer,
-    Provenance, Severity, SourceKind, Stage,
+    Candidate, DecimalExt, DocType, ExtractedField, FieldKey, FieldValue, Finding, LineKey,
+    Producer, Provenance, Severity, SourceKind, Stage,
 };
 
 use crate::config::Thresholds;
@@ -29,7 +29,9 @@ pub fn required_fields(doc_type: DocType) -> &'static [FieldKey] {
         DocType::Invoice | DocType::CreditNote | DocType::DebitNote => {
             &[InvoiceNumber, IssueDate, SellerName, Currency, GrossTotal]
         }
-        DocType::PurchaseOrder | DocType::OrderConfirmation => &[InvoiceNumber, IssueDate, SellerName],
+        DocType::PurchaseOrder | DocType::OrderConfirmation => {
+            &[InvoiceNumber, IssueDate, SellerName]
+        }
         DocType::Receipt => &[IssueDate, GrossTotal],
         DocType::DeliveryNote | DocType::PaymentAdvice | DocType::Statement => &[IssueDate],
         DocType::Other => &[],
@@ -37,7 +39,12 @@ pub fn required_fields(doc_type: DocType) -> &'static [FieldKey] {
 }
 
 /// Runs the quality check; may change the extraction (self-correction, derived values).
-pub fn check(extraction: &mut Extraction, doc_type: DocType, exact: bool, t: &Thresholds) -> Vec<Finding> {
+pub fn check(
+    extraction: &mut Extraction,
+    doc_type: DocType,
+    exact: bool,
+    t: &Thresholds,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     if !exact {
         drop_weak_fields(extraction, t, &mut findings);
@@ -59,7 +66,10 @@ pub fn check(extraction: &mut Extraction, doc_type: DocType, exact: bool, t: &Th
                 Stage::QualityCheck,
                 "missing_required",
                 Severity::Review,
-                format!("required fields of a {doc_type} not found: {}", names.join(", ")),
+                format!(
+                    "required fields of a {doc_type} not found: {}",
+                    names.join(", ")
+                ),
             )
             .on(&missing),
         );
@@ -67,7 +77,9 @@ pub fn check(extraction: &mut Extraction, doc_type: DocType, exact: bool, t: &Th
     let weak: Vec<FieldKey> = extraction
         .fields
         .iter()
-        .filter(|(k, f)| required_fields(doc_type).contains(k) && f.confidence < t.field_review_below)
+        .filter(|(k, f)| {
+            required_fields(doc_type).contains(k) && f.confidence < t.field_review_below
+        })
         .map(|(k, _)| *k)
         .collect();
     for k in &weak {
@@ -77,7 +89,10 @@ pub fn check(extraction: &mut Extraction, doc_type: DocType, exact: bool, t: &Th
                 Stage::QualityCheck,
                 "low_confidence",
                 Severity::Review,
-                format!("{k} = {} has confidence {:.2}, below {:.2}", f.value, f.confidence, t.field_review_below),
+                format!(
+                    "{k} = {} has confidence {:.2}, below {:.2}",
+                    f.value, f.confidence, t.field_review_below
+                ),
             )
             .on(&[*k]),
         );
@@ -99,7 +114,10 @@ fn drop_weak_fields(extraction: &mut Extraction, t: &Thresholds, findings: &mut 
                     Stage::QualityCheck,
                     "discarded_weak_value",
                     Severity::Info,
-                    format!("{k} candidate '{}' discarded: confidence {:.2}", f.value, f.confidence),
+                    format!(
+                        "{k} candidate '{}' discarded: confidence {:.2}",
+                        f.value, f.confidence
+                    ),
                 )
                 .on(&[k]),
             );
@@ -108,8 +126,13 @@ fn drop_weak_fields(extraction: &mut Extraction, t: &Thresholds, findings: &mut 
 }
 
 /// Top candidates (winner first) of an amount field.
-fn amount_options(extraction: &Extraction, key: FieldKey) -> Vec<(Decimal, f32, Option<Candidate>)> {
-    let Some(f) = extraction.fields.get(&key) else { return Vec::new() };
+fn amount_options(
+    extraction: &Extraction,
+    key: FieldKey,
+) -> Vec<(Decimal, f32, Option<Candidate>)> {
+    let Some(f) = extraction.fields.get(&key) else {
+        return Vec::new();
+    };
     let mut v: Vec<(Decimal, f32, Option<Candidate>)> = Vec::new();
     if let Some(a) = f.value.as_amount() {
         v.push((a, f.confidence, None));
@@ -144,7 +167,11 @@ fn self_correct_totals(extraction: &mut Extraction, tol: Decimal, findings: &mut
                     if !close(n.0 + v.0, g.0, tol) {
                         continue;
                     }
-                    let bonus = if line_sum.is_some_and(|s| close(s, n.0, tol)) { 0.5 } else { 0.0 };
+                    let bonus = if line_sum.is_some_and(|s| close(s, n.0, tol)) {
+                        0.5
+                    } else {
+                        0.0
+                    };
                     let score = n.1 + v.1 + g.1 + bonus;
                     if best.is_none_or(|b| score > b.0) {
                         best = Some((score, i, j, k));
@@ -154,13 +181,24 @@ fn self_correct_totals(extraction: &mut Extraction, tol: Decimal, findings: &mut
         }
         if let Some((_, i, j, k)) = best {
             let mut changes = Vec::new();
-            for (key, opts, idx) in [(FieldKey::NetTotal, &net, i), (FieldKey::TaxTotal, &vat, j), (FieldKey::GrossTotal, &gross, k)] {
+            for (key, opts, idx) in [
+                (FieldKey::NetTotal, &net, i),
+                (FieldKey::TaxTotal, &vat, j),
+                (FieldKey::GrossTotal, &gross, k),
+            ] {
                 if let Some(c) = opts[idx].2.clone() {
-                    let old = extraction.fields[&key].value.as_amount().unwrap_or_default();
+                    let old = extraction.fields[&key]
+                        .value
+                        .as_amount()
+                        .unwrap_or_default();
                     if let Some(f) = extraction.fields.get_mut(&key) {
                         f.promote(c);
                     }
-                    changes.push(format!("{key} {} → {}", old.to_string_fixed2(), opts[idx].0.to_string_fixed2()));
+                    changes.push(format!(
+                        "{key} {} → {}",
+                        old.to_string_fixed2(),
+                        opts[idx].0.to_string_fixed2()
+                    ));
                 }
             }
             if !changes.is_empty() {
@@ -199,15 +237,22 @@ fn self_correct_totals(extraction: &mut Extraction, tol: Decimal, findings: &mut
     let mut derived = None;
     match (net.first(), vat.first(), gross.first()) {
         (Some(n), Some(v), None) => derived = Some((FieldKey::GrossTotal, n.0 + v.0, "net + VAT")),
-        (Some(n), None, Some(g)) if g.0 >= n.0 => derived = Some((FieldKey::TaxTotal, g.0 - n.0, "gross − net")),
+        (Some(n), None, Some(g)) if g.0 >= n.0 => {
+            derived = Some((FieldKey::TaxTotal, g.0 - n.0, "gross − net"))
+        }
         (None, Some(v), Some(g)) => derived = Some((FieldKey::NetTotal, g.0 - v.0, "gross − VAT")),
         _ => {}
     }
     if let Some((key, value, from)) = derived {
         extraction.fields.insert(key, derive(key, value, from));
         findings.push(
-            Finding::new(Stage::QualityCheck, "derived_total", Severity::Info, format!("{key} = {value} derived as {from}"))
-                .on(&[key]),
+            Finding::new(
+                Stage::QualityCheck,
+                "derived_total",
+                Severity::Info,
+                format!("{key} = {value} derived as {from}"),
+            )
+            .on(&[key]),
         );
     }
 }
@@ -216,12 +261,25 @@ fn line_net_sum(extraction: &Extraction) -> Option<Decimal> {
     if extraction.line_items.is_empty() {
         return None;
     }
-    extraction.line_items.iter().map(|l| l.amount(LineKey::NetAmount)).sum()
+    extraction
+        .line_items
+        .iter()
+        .map(|l| l.amount(LineKey::NetAmount))
+        .sum()
 }
 
 fn check_totals(extraction: &Extraction, tol: Decimal, findings: &mut Vec<Finding>) {
-    let get = |k| extraction.fields.get(&k).and_then(|f: &ExtractedField| f.value.as_amount());
-    if let (Some(n), Some(v), Some(g)) = (get(FieldKey::NetTotal), get(FieldKey::TaxTotal), get(FieldKey::GrossTotal)) {
+    let get = |k| {
+        extraction
+            .fields
+            .get(&k)
+            .and_then(|f: &ExtractedField| f.value.as_amount())
+    };
+    if let (Some(n), Some(v), Some(g)) = (
+        get(FieldKey::NetTotal),
+        get(FieldKey::TaxTotal),
+        get(FieldKey::GrossTotal),
+    ) {
         if !close(n + v, g, tol) {
             findings.push(
                 Finding::new(
@@ -230,7 +288,11 @@ fn check_totals(extraction: &Extraction, tol: Decimal, findings: &mut Vec<Findin
                     Severity::Review,
                     format!("net {n} + VAT {v} = {} but gross is {g}", n + v),
                 )
-                .on(&[FieldKey::NetTotal, FieldKey::TaxTotal, FieldKey::GrossTotal]),
+                .on(&[
+                    FieldKey::NetTotal,
+                    FieldKey::TaxTotal,
+                    FieldKey::GrossTotal,
+                ]),
             );
         }
     }
@@ -250,7 +312,10 @@ fn check_totals(extraction: &Extraction, tol: Decimal, findings: &mut Vec<Findin
 }
 
 fn check_lines(extraction: &Extraction, tol: Decimal, findings: &mut Vec<Finding>) {
-    let net = extraction.fields.get(&FieldKey::NetTotal).and_then(|f| f.value.as_amount());
+    let net = extraction
+        .fields
+        .get(&FieldKey::NetTotal)
+        .and_then(|f| f.value.as_amount());
     if let (Some(sum), Some(net)) = (line_net_sum(extraction), net) {
         // Allowances and charges on document level make the line sum differ legitimately; they
         // are a reason to look, not to reject.
@@ -271,22 +336,32 @@ fn check_lines(extraction: &Extraction, tol: Decimal, findings: &mut Vec<Finding
         }
     }
     for (i, line) in extraction.line_items.iter().enumerate() {
-        let (Some(q), Some(p), Some(n)) =
-            (line.amount(LineKey::Quantity), line.amount(LineKey::UnitPrice), line.amount(LineKey::NetAmount))
-        else {
+        let (Some(q), Some(p), Some(n)) = (
+            line.amount(LineKey::Quantity),
+            line.amount(LineKey::UnitPrice),
+            line.amount(LineKey::NetAmount),
+        ) else {
             continue;
         };
         let product = (q * p).round_dp(2);
         // Unit prices may be per 10/100/1000 units (price base quantity).
-        let per_base = [Decimal::ONE, Decimal::TEN, Decimal::ONE_HUNDRED, Decimal::ONE_THOUSAND]
-            .iter()
-            .any(|b| close((product / b).round_dp(2), n, tol.max(Decimal::new(1, 2))));
+        let per_base = [
+            Decimal::ONE,
+            Decimal::TEN,
+            Decimal::ONE_HUNDRED,
+            Decimal::ONE_THOUSAND,
+        ]
+        .iter()
+        .any(|b| close((product / b).round_dp(2), n, tol.max(Decimal::new(1, 2))));
         if !per_base {
             findings.push(Finding::new(
                 Stage::QualityCheck,
                 "line_arithmetic",
                 Severity::Info,
-                format!("line {}: {q} × {p} = {product}, printed net amount {n}", i + 1),
+                format!(
+                    "line {}: {q} × {p} = {product}, printed net amount {n}",
+                    i + 1
+                ),
             ));
         }
     }
@@ -294,7 +369,8 @@ fn check_lines(extraction: &Extraction, tol: Decimal, findings: &mut Vec<Finding
 
 fn check_vat_rows(extraction: &Extraction, tol: Decimal, findings: &mut Vec<Finding>) {
     for row in &extraction.vat_breakdown {
-        let (Some(base), Some(rate), Some(amount)) = (row.taxable_amount, row.rate, row.tax_amount) else {
+        let (Some(base), Some(rate), Some(amount)) = (row.taxable_amount, row.rate, row.tax_amount)
+        else {
             continue;
         };
         let expected = (base * rate / Decimal::ONE_HUNDRED).round_dp(2);
@@ -310,7 +386,10 @@ fn check_vat_rows(extraction: &Extraction, tol: Decimal, findings: &mut Vec<Find
             );
         }
     }
-    let vat_total = extraction.fields.get(&FieldKey::TaxTotal).and_then(|f| f.value.as_amount());
+    let vat_total = extraction
+        .fields
+        .get(&FieldKey::TaxTotal)
+        .and_then(|f| f.value.as_amount());
     let rows: Option<Decimal> = if extraction.vat_breakdown.is_empty() {
         None
     } else {
@@ -358,36 +437,62 @@ mod tests {
     #[test]
     fn inconsistent_totals_are_repaired_from_the_alternatives() {
         let mut x = Extraction::default();
-        x.fields.insert(FieldKey::NetTotal, field(vec![cand("1000.00", 0.9)]));
-        x.fields.insert(FieldKey::TaxTotal, field(vec![cand("190.00", 0.9)]));
+        x.fields
+            .insert(FieldKey::NetTotal, field(vec![cand("1000.00", 0.9)]));
+        x.fields
+            .insert(FieldKey::TaxTotal, field(vec![cand("190.00", 0.9)]));
         // The winner for gross is a wrong amount (e.g. a subtotal); the right one is second.
-        x.fields.insert(FieldKey::GrossTotal, field(vec![cand("1100.00", 0.8), cand("1190.00", 0.7)]));
+        x.fields.insert(
+            FieldKey::GrossTotal,
+            field(vec![cand("1100.00", 0.8), cand("1190.00", 0.7)]),
+        );
         let findings = check(&mut x, DocType::Invoice, false, &Thresholds::default());
-        assert_eq!(x.fields[&FieldKey::GrossTotal].value, FieldValue::Amount("1190.00".parse().unwrap()));
-        let f = findings.iter().find(|f| f.code == "self_corrected_totals").expect("a recorded correction");
+        assert_eq!(
+            x.fields[&FieldKey::GrossTotal].value,
+            FieldValue::Amount("1190.00".parse().unwrap())
+        );
+        let f = findings
+            .iter()
+            .find(|f| f.code == "self_corrected_totals")
+            .expect("a recorded correction");
         assert!(f.message.contains("1100.00 → 1190.00"), "{}", f.message);
         assert!(!findings.iter().any(|f| f.code == "totals_inconsistent"));
         // The old winner is kept as the first alternative.
-        assert_eq!(x.fields[&FieldKey::GrossTotal].alternatives[0].value, FieldValue::Amount("1100.00".parse().unwrap()));
+        assert_eq!(
+            x.fields[&FieldKey::GrossTotal].alternatives[0].value,
+            FieldValue::Amount("1100.00".parse().unwrap())
+        );
     }
 
     #[test]
     fn no_consistent_assignment_goes_to_review_and_missing_fields_are_named() {
         let mut x = Extraction::default();
-        x.fields.insert(FieldKey::NetTotal, field(vec![cand("1000.00", 0.9)]));
-        x.fields.insert(FieldKey::TaxTotal, field(vec![cand("190.00", 0.9)]));
-        x.fields.insert(FieldKey::GrossTotal, field(vec![cand("1250.00", 0.9)]));
+        x.fields
+            .insert(FieldKey::NetTotal, field(vec![cand("1000.00", 0.9)]));
+        x.fields
+            .insert(FieldKey::TaxTotal, field(vec![cand("190.00", 0.9)]));
+        x.fields
+            .insert(FieldKey::GrossTotal, field(vec![cand("1250.00", 0.9)]));
         let findings = check(&mut x, DocType::Invoice, false, &Thresholds::default());
-        assert!(findings.iter().any(|f| f.code == "totals_inconsistent" && f.severity == Severity::Review));
-        let missing = findings.iter().find(|f| f.code == "missing_required").unwrap();
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.code == "totals_inconsistent" && f.severity == Severity::Review)
+        );
+        let missing = findings
+            .iter()
+            .find(|f| f.code == "missing_required")
+            .unwrap();
         assert!(missing.fields.contains(&FieldKey::InvoiceNumber));
     }
 
     #[test]
     fn a_missing_total_is_derived_and_marked_as_derived() {
         let mut x = Extraction::default();
-        x.fields.insert(FieldKey::NetTotal, field(vec![cand("100.00", 0.9)]));
-        x.fields.insert(FieldKey::TaxTotal, field(vec![cand("19.00", 0.9)]));
+        x.fields
+            .insert(FieldKey::NetTotal, field(vec![cand("100.00", 0.9)]));
+        x.fields
+            .insert(FieldKey::TaxTotal, field(vec![cand("19.00", 0.9)]));
         let findings = check(&mut x, DocType::Invoice, false, &Thresholds::default());
         let g = &x.fields[&FieldKey::GrossTotal];
         assert_eq!(g.value, FieldValue::Amount("119.00".parse().unwrap()));

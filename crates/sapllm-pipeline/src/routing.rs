@@ -24,7 +24,11 @@ pub fn route(
 ) -> Route {
     let policy = &config.routing;
     if !doc_type.value.is_postable() {
-        let severity = if policy.reject_non_payables { Severity::Reject } else { Severity::Review };
+        let severity = if policy.reject_non_payables {
+            Severity::Reject
+        } else {
+            Severity::Review
+        };
         findings.push(Finding::new(
             Stage::Routing,
             "not_a_payable",
@@ -36,11 +40,18 @@ pub fn route(
             Stage::Routing,
             "doc_type_uncertain",
             Severity::Review,
-            format!("document type {} has confidence {:.2}", doc_type.value, doc_type.confidence),
+            format!(
+                "document type {} has confidence {:.2}",
+                doc_type.value, doc_type.confidence
+            ),
         ));
     }
 
-    let worst = findings.iter().map(|f| f.severity).max().unwrap_or(Severity::Info);
+    let worst = findings
+        .iter()
+        .map(|f| f.severity)
+        .max()
+        .unwrap_or(Severity::Info);
     match worst {
         Severity::Reject => return Route::Reject,
         Severity::Review => return Route::Review,
@@ -48,7 +59,12 @@ pub fn route(
     }
 
     if !policy.allow_auto_approve {
-        findings.push(Finding::new(Stage::Routing, "auto_approve_disabled", Severity::Review, "automatic approval is switched off"));
+        findings.push(Finding::new(
+            Stage::Routing,
+            "auto_approve_disabled",
+            Severity::Review,
+            "automatic approval is switched off",
+        ));
         return Route::Review;
     }
     let weakest = required_fields(doc_type.value)
@@ -62,21 +78,30 @@ pub fn route(
                     Stage::Routing,
                     "below_auto_approve_confidence",
                     Severity::Review,
-                    format!("{k} has confidence {c:.2}; automatic approval needs {:.2}", policy.auto_approve_min_confidence),
+                    format!(
+                        "{k} has confidence {c:.2}; automatic approval needs {:.2}",
+                        policy.auto_approve_min_confidence
+                    ),
                 )
                 .on(&[*k]),
             );
             return Route::Review;
         }
     }
-    let gross = fields.get(&FieldKey::GrossTotal).and_then(|f| f.value.as_amount()).unwrap_or(Decimal::ZERO);
+    let gross = fields
+        .get(&FieldKey::GrossTotal)
+        .and_then(|f| f.value.as_amount())
+        .unwrap_or(Decimal::ZERO);
     if gross.abs() > policy.auto_approve_max_gross {
         findings.push(
             Finding::new(
                 Stage::Routing,
                 "above_four_eyes_limit",
                 Severity::Review,
-                format!("gross {gross} is above the automatic-approval limit {}", policy.auto_approve_max_gross),
+                format!(
+                    "gross {gross} is above the automatic-approval limit {}",
+                    policy.auto_approve_max_gross
+                ),
             )
             .on(&[FieldKey::GrossTotal]),
         );
@@ -119,22 +144,39 @@ mod tests {
 
     fn invoice_fields(conf: f32, gross: &str) -> BTreeMap<FieldKey, ExtractedField> {
         let mut m = BTreeMap::new();
-        m.insert(FieldKey::InvoiceNumber, f(FieldValue::Text("1".into()), conf));
+        m.insert(
+            FieldKey::InvoiceNumber,
+            f(FieldValue::Text("1".into()), conf),
+        );
         m.insert(FieldKey::IssueDate, f(FieldValue::Text("x".into()), 0.95));
         m.insert(FieldKey::SellerName, f(FieldValue::Text("A".into()), 0.95));
         m.insert(FieldKey::Currency, f(FieldValue::Code("EUR".into()), 0.95));
-        m.insert(FieldKey::GrossTotal, f(FieldValue::Amount(gross.parse().unwrap()), 0.95));
+        m.insert(
+            FieldKey::GrossTotal,
+            f(FieldValue::Amount(gross.parse().unwrap()), 0.95),
+        );
         m
     }
 
     fn invoice() -> Classified<DocType> {
-        Classified { value: DocType::Invoice, confidence: 0.95, evidence: vec![], alternatives: vec![] }
+        Classified {
+            value: DocType::Invoice,
+            confidence: 0.95,
+            evidence: vec![],
+            alternatives: vec![],
+        }
     }
 
     #[test]
     fn clean_confident_invoices_are_auto_approve_candidates_with_a_reason() {
         let mut findings = vec![];
-        let r = route(&invoice(), &invoice_fields(0.95, "119.00"), false, &mut findings, &PipelineConfig::default());
+        let r = route(
+            &invoice(),
+            &invoice_fields(0.95, "119.00"),
+            false,
+            &mut findings,
+            &PipelineConfig::default(),
+        );
         assert_eq!(r, Route::AutoApprove);
         assert_eq!(findings.last().unwrap().code, "all_checks_passed");
     }
@@ -143,19 +185,63 @@ mod tests {
     fn every_reason_is_listed_and_the_worst_decides() {
         let config = PipelineConfig::default();
         let mut findings = vec![];
-        assert_eq!(route(&invoice(), &invoice_fields(0.5, "119.00"), false, &mut findings, &config), Route::Review);
-        assert!(findings.iter().any(|f| f.code == "below_auto_approve_confidence"));
+        assert_eq!(
+            route(
+                &invoice(),
+                &invoice_fields(0.5, "119.00"),
+                false,
+                &mut findings,
+                &config
+            ),
+            Route::Review
+        );
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.code == "below_auto_approve_confidence")
+        );
 
         let mut findings = vec![];
-        assert_eq!(route(&invoice(), &invoice_fields(0.95, "25000.00"), false, &mut findings, &config), Route::Review);
+        assert_eq!(
+            route(
+                &invoice(),
+                &invoice_fields(0.95, "25000.00"),
+                false,
+                &mut findings,
+                &config
+            ),
+            Route::Review
+        );
         assert!(findings.iter().any(|f| f.code == "above_four_eyes_limit"));
 
-        let mut findings = vec![Finding::new(Stage::Validation, "duplicate", Severity::Reject, "dup")];
-        assert_eq!(route(&invoice(), &invoice_fields(0.95, "1"), false, &mut findings, &config), Route::Reject);
+        let mut findings = vec![Finding::new(
+            Stage::Validation,
+            "duplicate",
+            Severity::Reject,
+            "dup",
+        )];
+        assert_eq!(
+            route(
+                &invoice(),
+                &invoice_fields(0.95, "1"),
+                false,
+                &mut findings,
+                &config
+            ),
+            Route::Reject
+        );
 
-        let note = Classified { value: DocType::DeliveryNote, confidence: 0.9, evidence: vec![], alternatives: vec![] };
+        let note = Classified {
+            value: DocType::DeliveryNote,
+            confidence: 0.9,
+            evidence: vec![],
+            alternatives: vec![],
+        };
         let mut findings = vec![];
-        assert_eq!(route(&note, &BTreeMap::new(), false, &mut findings, &config), Route::Review);
+        assert_eq!(
+            route(&note, &BTreeMap::new(), false, &mut findings, &config),
+            Route::Review
+        );
         assert_eq!(findings[0].code, "not_a_payable");
     }
 }

@@ -11,11 +11,22 @@ pub fn page_from_lines(lines: &[(&str, f32)]) -> Page {
         let mut x = 50.0;
         for w in text.split_whitespace() {
             let width = w.chars().count() as f32 * size * 0.5;
-            words.push(Word { text: w.to_owned(), bbox: BBox::new(x, y, x + width, y + size), confidence: 1.0 });
+            words.push(Word {
+                text: w.to_owned(),
+                bbox: BBox::new(x, y, x + width, y + size),
+                confidence: 1.0,
+            });
             x += width + size * 0.3;
         }
         y += size * 1.6;
     }
     let lines = lines_from_words(&words);
-    Page { index: 0, width: 595.0, height: 842.0, text_source: SourceKind::TextLayer, words, lines }
+    Page {
+        index: 0,
+        width: 595.0,
+        height: 842.0,
+        text_source: SourceKind::TextLayer,
+        words,
+        lines,
+    }
 }

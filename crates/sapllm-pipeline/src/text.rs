@@ -51,7 +51,11 @@ pub fn folded_lines(pages: &[Page]) -> Vec<FoldedLine> {
     for page in pages {
         let mut heights: Vec<f32> = page.words.iter().map(|w| w.bbox.height()).collect();
         heights.sort_by(f32::total_cmp);
-        let median = heights.get(heights.len() / 2).copied().unwrap_or(10.0).max(1.0);
+        let median = heights
+            .get(heights.len() / 2)
+            .copied()
+            .unwrap_or(10.0)
+            .max(1.0);
         for line in &page.lines {
             out.push(FoldedLine {
                 page: page.index,
@@ -104,7 +108,10 @@ pub fn find_phrases_and_compounds(
         for &suffix in suffixes {
             let mut words = line.text.split(' ').peekable();
             while let Some(w) = words.next() {
-                if w.len() > suffix.len() && w.ends_with(suffix) && !found.iter().any(|(p, _)| *p == suffix) {
+                if w.len() > suffix.len()
+                    && w.ends_with(suffix)
+                    && !found.iter().any(|(p, _)| *p == suffix)
+                {
                     let label = words.peek().is_some_and(|n| *n == ":");
                     found.push((suffix, label));
                 }
@@ -112,7 +119,8 @@ pub fn find_phrases_and_compounds(
         }
         for (p, is_label) in found {
             {
-                let is_title = !is_label && line.page == 0 && line.rel_top < 0.4 && line.rel_size >= 1.25;
+                let is_title =
+                    !is_label && line.page == 0 && line.rel_top < 0.4 && line.rel_size >= 1.25;
                 let weight = if is_title {
                     3.0
                 } else if line.page == 0 && line.rel_top < 0.5 {
@@ -123,7 +131,14 @@ pub fn find_phrases_and_compounds(
                     0.4
                 };
                 let weight = if is_label { weight / 3.0 } else { weight };
-                hits.push(Hit { phrase: p, page: line.page, line: line_index, weight, is_title, is_label });
+                hits.push(Hit {
+                    phrase: p,
+                    page: line.page,
+                    line: line_index,
+                    weight,
+                    is_title,
+                    is_label,
+                });
             }
         }
     }
@@ -133,18 +148,24 @@ pub fn find_phrases_and_compounds(
 /// Whether what follows a phrase makes it a label: a colon, directly or after a reference word
 /// ("Bestellung: …", "Purchase order ID: …", "Lieferschein-Nr.: …").
 fn is_label_tail(after: &str) -> bool {
-    const REFERENCE_WORDS: &[&str] = &["id", "nr", "no", "number", "nummer", "ref", "n", "num", "numéro", "reference"];
+    const REFERENCE_WORDS: &[&str] = &[
+        "id",
+        "nr",
+        "no",
+        "number",
+        "nummer",
+        "ref",
+        "n",
+        "num",
+        "numéro",
+        "reference",
+    ];
     let mut words = after.split_whitespace();
     match words.next() {
         Some(":") => true,
         Some(w) if REFERENCE_WORDS.contains(&w) => words.next() == Some(":"),
         _ => false,
     }
-}
-
-/// Whether folded `text` contains the folded phrase on word boundaries.
-pub fn contains_phrase(text: &str, phrase: &str) -> bool {
-    find_phrase(text, phrase).is_some()
 }
 
 /// Byte position of the space before the phrase in folded `text`, on word boundaries.
@@ -160,6 +181,10 @@ fn find_phrase(text: &str, phrase: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn contains_phrase(text: &str, phrase: &str) -> bool {
+        find_phrase(text, phrase).is_some()
+    }
+
     #[test]
     fn folding_and_boundaries() {
         assert_eq!(fold("Rechnung-Nr.: 4711"), " rechnung nr : 4711 ");
@@ -171,11 +196,24 @@ mod tests {
 
     #[test]
     fn labels_weigh_less_than_titles_and_compounds_count() {
-        let line = |t: &str| FoldedLine { page: 0, text: fold(t), rel_top: 0.1, rel_size: 1.0 };
-        let lines = [line("Bestellung: B123456789"), line("Mietrechnung Nr. 93 vom 01.10.2018"), line("Purchase order ID: PO1")];
+        let line = |t: &str| FoldedLine {
+            page: 0,
+            text: fold(t),
+            rel_top: 0.1,
+            rel_size: 1.0,
+        };
+        let lines = [
+            line("Bestellung: B123456789"),
+            line("Mietrechnung Nr. 93 vom 01.10.2018"),
+            line("Purchase order ID: PO1"),
+        ];
         let po = find_phrases(&lines, &["bestellung", "purchase order"]);
         assert_eq!(po.len(), 2);
-        assert!(po.iter().all(|h| h.is_label && (h.weight - 0.5).abs() < 1e-6), "{po:?}");
+        assert!(
+            po.iter()
+                .all(|h| h.is_label && (h.weight - 0.5).abs() < 1e-6),
+            "{po:?}"
+        );
         let inv = find_phrases_and_compounds(&lines, &["rechnung"], &["rechnung"]);
         assert_eq!(inv.len(), 1);
         assert!((inv[0].weight - 1.5).abs() < 1e-6);

@@ -31,7 +31,11 @@ pub fn validate(
     _thresholds: &Thresholds,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let text = |k: FieldKey| x.fields.get(&k).and_then(|f| f.value.as_text().map(str::to_owned));
+    let text = |k: FieldKey| {
+        x.fields
+            .get(&k)
+            .and_then(|f| f.value.as_text().map(str::to_owned))
+    };
     let date = |k: FieldKey| x.fields.get(&k).and_then(|f| f.value.as_date());
     let review = |code: &str, msg: String, fields: &[FieldKey]| {
         Finding::new(Stage::Validation, code, Severity::Review, msg).on(fields)
@@ -39,25 +43,39 @@ pub fn validate(
 
     if let Some(raw) = text(FieldKey::Iban) {
         if let Err(e) = iban::check_iban(&raw) {
-            out.push(review("iban_invalid", format!("IBAN {}: {e}", mask(&raw)), &[FieldKey::Iban]));
+            out.push(review(
+                "iban_invalid",
+                format!("IBAN {}: {e}", mask(&raw)),
+                &[FieldKey::Iban],
+            ));
         }
     }
     if let Some(raw) = text(FieldKey::Bic) {
         if let Err(e) = bic::check_bic(&raw) {
-            out.push(review("bic_invalid", format!("BIC {raw}: {e}"), &[FieldKey::Bic]));
+            out.push(review(
+                "bic_invalid",
+                format!("BIC {raw}: {e}"),
+                &[FieldKey::Bic],
+            ));
         }
     }
     for key in [FieldKey::SellerVatId, FieldKey::BuyerVatId] {
         if let Some(raw) = text(key) {
             if let Err(e) = vat_id::check_vat_id(&raw) {
-                out.push(review("vat_id_invalid", format!("{key} {raw}: {e}"), &[key]));
+                out.push(review(
+                    "vat_id_invalid",
+                    format!("{key} {raw}: {e}"),
+                    &[key],
+                ));
             }
         }
     }
     match text(FieldKey::Currency) {
-        Some(c) if !currency::is_iso4217(&c) => {
-            out.push(review("currency_unknown", format!("currency '{c}' is not an ISO 4217 code"), &[FieldKey::Currency]))
-        }
+        Some(c) if !currency::is_iso4217(&c) => out.push(review(
+            "currency_unknown",
+            format!("currency '{c}' is not an ISO 4217 code"),
+            &[FieldKey::Currency],
+        )),
         None if doc_type.is_postable() => out.push(Finding::new(
             Stage::Validation,
             "currency_missing",
@@ -67,7 +85,12 @@ pub fn validate(
         _ => {}
     }
 
-    for issue in check_dates(date(FieldKey::IssueDate), date(FieldKey::DueDate), date(FieldKey::DeliveryDate), today) {
+    for issue in check_dates(
+        date(FieldKey::IssueDate),
+        date(FieldKey::DueDate),
+        date(FieldKey::DeliveryDate),
+        today,
+    ) {
         let (msg, fields) = describe_date_issue(&issue);
         out.push(review("date_implausible", msg, fields));
     }
@@ -96,7 +119,11 @@ fn mask(raw: &str) -> String {
         Err(_) => {
             let clean: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
             let n = clean.chars().count();
-            clean.chars().enumerate().map(|(i, c)| if i < 4 || i + 4 >= n { c } else { '*' }).collect()
+            clean
+                .chars()
+                .enumerate()
+                .map(|(i, c)| if i < 4 || i + 4 >= n { c } else { '*' })
+                .collect()
         }
     }
 }
@@ -104,34 +131,62 @@ fn mask(raw: &str) -> String {
 fn describe_date_issue(issue: &DateIssue) -> (String, &'static [FieldKey]) {
     use FieldKey::*;
     match issue {
-        DateIssue::IssueInFuture { issue, today } => (format!("issue date {issue} is after today ({today})"), &[IssueDate]),
-        DateIssue::IssueTooOld { issue, max_years } => {
-            (format!("issue date {issue} is more than {max_years} years ago"), &[IssueDate])
-        }
-        DateIssue::DueBeforeIssue { issue, due } => (format!("due date {due} is before the issue date {issue}"), &[DueDate, IssueDate]),
-        DateIssue::PaymentTermTooLong { days, .. } => (format!("payment term of {days} days is implausible"), &[DueDate]),
-        DateIssue::DeliveryLongAfterIssue { issue, delivery } => {
-            (format!("delivery date {delivery} is long after the issue date {issue}"), &[DeliveryDate])
-        }
-        DateIssue::DeliveryLongBeforeIssue { issue, delivery } => {
-            (format!("delivery date {delivery} is long before the issue date {issue}"), &[DeliveryDate])
-        }
+        DateIssue::IssueInFuture { issue, today } => (
+            format!("issue date {issue} is after today ({today})"),
+            &[IssueDate],
+        ),
+        DateIssue::IssueTooOld { issue, max_years } => (
+            format!("issue date {issue} is more than {max_years} years ago"),
+            &[IssueDate],
+        ),
+        DateIssue::DueBeforeIssue { issue, due } => (
+            format!("due date {due} is before the issue date {issue}"),
+            &[DueDate, IssueDate],
+        ),
+        DateIssue::PaymentTermTooLong { days, .. } => (
+            format!("payment term of {days} days is implausible"),
+            &[DueDate],
+        ),
+        DateIssue::DeliveryLongAfterIssue { issue, delivery } => (
+            format!("delivery date {delivery} is long after the issue date {issue}"),
+            &[DeliveryDate],
+        ),
+        DateIssue::DeliveryLongBeforeIssue { issue, delivery } => (
+            format!("delivery date {delivery} is long before the issue date {issue}"),
+            &[DeliveryDate],
+        ),
     }
 }
 
 /// The seller's country: printed country, else the VAT ID prefix, else the IBAN's.
 fn seller_country(x: &Extraction) -> Option<String> {
-    let text = |k: FieldKey| x.fields.get(&k).and_then(|f| f.value.as_text().map(str::to_owned));
+    let text = |k: FieldKey| {
+        x.fields
+            .get(&k)
+            .and_then(|f| f.value.as_text().map(str::to_owned))
+    };
     text(FieldKey::SellerCountry)
         .or_else(|| text(FieldKey::SellerVatId).map(|v| v.chars().take(2).collect()))
         .filter(|c: &String| c.len() == 2 && c.chars().all(|ch| ch.is_ascii_alphabetic()))
-        .map(|c| if c.eq_ignore_ascii_case("EL") { "GR".to_owned() } else { c.to_ascii_uppercase() })
+        .map(|c| {
+            if c.eq_ignore_ascii_case("EL") {
+                "GR".to_owned()
+            } else {
+                c.to_ascii_uppercase()
+            }
+        })
 }
 
 fn validate_tax_rates(x: &Extraction, out: &mut Vec<Finding>) {
-    let Some(country) = seller_country(x) else { return };
+    let Some(country) = seller_country(x) else {
+        return;
+    };
     let mut rates: Vec<Decimal> = x.vat_breakdown.iter().filter_map(|r| r.rate).collect();
-    rates.extend(x.line_items.iter().filter_map(|l| l.amount(LineKey::TaxRate)));
+    rates.extend(
+        x.line_items
+            .iter()
+            .filter_map(|l| l.amount(LineKey::TaxRate)),
+    );
     rates.sort();
     rates.dedup();
     for rate in rates {
@@ -142,7 +197,11 @@ fn validate_tax_rates(x: &Extraction, out: &mut Vec<Finding>) {
                     Stage::Validation,
                     "tax_rate_implausible",
                     Severity::Review,
-                    format!("VAT rate {} % is not a rate of {country} ({})", rate.normalize(), list.join(", ")),
+                    format!(
+                        "VAT rate {} % is not a rate of {country} ({})",
+                        rate.normalize(),
+                        list.join(", ")
+                    ),
                 )
                 .on(&[FieldKey::TaxTotal]),
             );
@@ -160,16 +219,28 @@ fn check_duplicates(
     if !doc_type.is_postable() {
         return;
     }
-    let text = |k: FieldKey| x.fields.get(&k).and_then(|f| f.value.as_text().map(str::to_owned));
-    let Some(seller_key) = seller_key(text(FieldKey::SellerVatId).as_deref(), text(FieldKey::SellerName).as_deref())
-    else {
+    let text = |k: FieldKey| {
+        x.fields
+            .get(&k)
+            .and_then(|f| f.value.as_text().map(str::to_owned))
+    };
+    let Some(seller_key) = seller_key(
+        text(FieldKey::SellerVatId).as_deref(),
+        text(FieldKey::SellerName).as_deref(),
+    ) else {
         return;
     };
     let query = DuplicateQuery {
         seller_key,
         invoice_number: text(FieldKey::InvoiceNumber),
-        gross_total: x.fields.get(&FieldKey::GrossTotal).and_then(|f| f.value.as_amount()),
-        issue_date: x.fields.get(&FieldKey::IssueDate).and_then(|f| f.value.as_date()),
+        gross_total: x
+            .fields
+            .get(&FieldKey::GrossTotal)
+            .and_then(|f| f.value.as_amount()),
+        issue_date: x
+            .fields
+            .get(&FieldKey::IssueDate)
+            .and_then(|f| f.value.as_date()),
         exclude: hash.clone(),
     };
     let hits = match prior.duplicates(&query) {
@@ -197,7 +268,9 @@ fn check_duplicates(
                 format!(
                     "possible duplicate of document {} ({why}{})",
                     hit.hash.short(),
-                    hit.file_name.map(|n| format!(", file {n}")).unwrap_or_default()
+                    hit.file_name
+                        .map(|n| format!(", file {n}"))
+                        .unwrap_or_default()
                 ),
             )
             .on(&[FieldKey::InvoiceNumber, FieldKey::GrossTotal]),
@@ -226,7 +299,8 @@ mod tests {
                 explanation: String::new(),
             },
         };
-        x.fields.insert(k, ExtractedField::from_candidates(vec![c]).unwrap());
+        x.fields
+            .insert(k, ExtractedField::from_candidates(vec![c]).unwrap());
     }
 
     fn today() -> NaiveDate {
@@ -236,25 +310,64 @@ mod tests {
     #[test]
     fn bad_iban_vat_id_currency_and_dates_are_flagged_without_leaking_the_iban() {
         let mut x = Extraction::default();
-        put(&mut x, FieldKey::Iban, FieldValue::Code("DE89370400440532013001".into()));
-        put(&mut x, FieldKey::SellerVatId, FieldValue::Code("DE136695977".into()));
+        put(
+            &mut x,
+            FieldKey::Iban,
+            FieldValue::Code("DE89370400440532013001".into()),
+        );
+        put(
+            &mut x,
+            FieldKey::SellerVatId,
+            FieldValue::Code("DE136695977".into()),
+        );
         put(&mut x, FieldKey::Currency, FieldValue::Code("EUX".into()));
-        put(&mut x, FieldKey::IssueDate, FieldValue::Date(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()));
-        put(&mut x, FieldKey::DueDate, FieldValue::Date(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()));
-        let f = validate(&x, DocType::Invoice, &content_hash(b"a"), &FakePrior::default(), today(), &Thresholds::default());
+        put(
+            &mut x,
+            FieldKey::IssueDate,
+            FieldValue::Date(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()),
+        );
+        put(
+            &mut x,
+            FieldKey::DueDate,
+            FieldValue::Date(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()),
+        );
+        let f = validate(
+            &x,
+            DocType::Invoice,
+            &content_hash(b"a"),
+            &FakePrior::default(),
+            today(),
+            &Thresholds::default(),
+        );
         let codes: Vec<&str> = f.iter().map(|f| f.code.as_str()).collect();
-        for c in ["iban_invalid", "vat_id_invalid", "currency_unknown", "date_implausible"] {
+        for c in [
+            "iban_invalid",
+            "vat_id_invalid",
+            "currency_unknown",
+            "date_implausible",
+        ] {
             assert!(codes.contains(&c), "{c} missing in {codes:?}");
         }
         let iban_msg = &f.iter().find(|f| f.code == "iban_invalid").unwrap().message;
-        assert!(!iban_msg.contains("0532013001"), "full IBAN leaked: {iban_msg}");
+        assert!(
+            !iban_msg.contains("0532013001"),
+            "full IBAN leaked: {iban_msg}"
+        );
     }
 
     #[test]
     fn valid_values_pass_and_implausible_rates_are_flagged() {
         let mut x = Extraction::default();
-        put(&mut x, FieldKey::Iban, FieldValue::Code("DE89370400440532013000".into()));
-        put(&mut x, FieldKey::SellerVatId, FieldValue::Code("DE136695976".into()));
+        put(
+            &mut x,
+            FieldKey::Iban,
+            FieldValue::Code("DE89370400440532013000".into()),
+        );
+        put(
+            &mut x,
+            FieldKey::SellerVatId,
+            FieldValue::Code("DE136695976".into()),
+        );
         put(&mut x, FieldKey::Currency, FieldValue::Code("EUR".into()));
         x.vat_breakdown.push(sapllm_core::VatBreakdown {
             category: Some("S".into()),
@@ -263,7 +376,14 @@ mod tests {
             tax_amount: None,
             provenance: x.fields[&FieldKey::Iban].provenance.clone(),
         });
-        let f = validate(&x, DocType::Invoice, &content_hash(b"a"), &FakePrior::default(), today(), &Thresholds::default());
+        let f = validate(
+            &x,
+            DocType::Invoice,
+            &content_hash(b"a"),
+            &FakePrior::default(),
+            today(),
+            &Thresholds::default(),
+        );
         let codes: Vec<&str> = f.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes, ["tax_rate_implausible"], "{f:?}");
     }
@@ -271,8 +391,16 @@ mod tests {
     #[test]
     fn duplicates_by_number_are_rejected_with_a_link() {
         let mut x = Extraction::default();
-        put(&mut x, FieldKey::SellerVatId, FieldValue::Code("DE136695976".into()));
-        put(&mut x, FieldKey::InvoiceNumber, FieldValue::Text("RE 1001".into()));
+        put(
+            &mut x,
+            FieldKey::SellerVatId,
+            FieldValue::Code("DE136695976".into()),
+        );
+        put(
+            &mut x,
+            FieldKey::InvoiceNumber,
+            FieldValue::Text("RE 1001".into()),
+        );
         let earlier = content_hash(b"earlier");
         let mut prior = FakePrior::default();
         prior.invoices.push((
@@ -285,12 +413,29 @@ mod tests {
                 exclude: earlier.clone(),
             },
         ));
-        let f = validate(&x, DocType::Invoice, &content_hash(b"new"), &prior, today(), &Thresholds::default());
-        let dup = f.iter().find(|f| f.code == "duplicate").expect("duplicate found");
+        let f = validate(
+            &x,
+            DocType::Invoice,
+            &content_hash(b"new"),
+            &prior,
+            today(),
+            &Thresholds::default(),
+        );
+        let dup = f
+            .iter()
+            .find(|f| f.code == "duplicate")
+            .expect("duplicate found");
         assert_eq!(dup.severity, Severity::Reject);
         assert!(dup.message.contains(earlier.short()));
         // The same document is never its own duplicate.
-        let f = validate(&x, DocType::Invoice, &earlier, &prior, today(), &Thresholds::default());
+        let f = validate(
+            &x,
+            DocType::Invoice,
+            &earlier,
+            &prior,
+            today(),
+            &Thresholds::default(),
+        );
         assert!(!f.iter().any(|f| f.code == "duplicate"));
     }
 }

@@ -10,16 +10,27 @@ fn samples() -> PathBuf {
 }
 
 fn settings(dir: &Path) -> Settings {
-    Settings { data_dir: dir.to_path_buf(), pdfium_path: None, config_path: None }
+    Settings {
+        data_dir: dir.to_path_buf(),
+        pdfium_path: None,
+        config_path: None,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_with_bad_files_finishes_and_the_store_stays_consistent() {
     let tmp = tempfile::tempdir().unwrap();
     let api = Api::open(&settings(tmp.path())).await.unwrap();
-    let summary = api.process_paths(&[samples()], RunOptions::default(), &|_| {}).await.unwrap();
+    let summary = api
+        .process_paths(&[samples()], RunOptions::default(), &|_| {})
+        .await
+        .unwrap();
 
-    let bad: Vec<_> = summary.items.iter().filter(|i| i.file.starts_with(samples().join("bad"))).collect();
+    let bad: Vec<_> = summary
+        .items
+        .iter()
+        .filter(|i| i.file.starts_with(samples().join("bad")))
+        .collect();
     assert_eq!(bad.len(), 6);
     assert!(bad.iter().all(|i| i.failed()), "every bad file fails");
     let good = summary.items.len() - bad.len();
@@ -40,20 +51,48 @@ async fn a_batch_with_bad_files_finishes_and_the_store_stays_consistent() {
     assert_eq!(all.len(), good + 4);
 
     // The ZUGFeRD sample: its view has the exact values, the audit trail and the original.
-    let zugferd = summary.items.iter().find(|i| i.file.ends_with("zugferd-invoice-de.pdf")).unwrap();
+    let zugferd = summary
+        .items
+        .iter()
+        .find(|i| i.file.ends_with("zugferd-invoice-de.pdf"))
+        .unwrap();
     let hash = zugferd.hash.clone().unwrap();
     let view = api.show(&hash.as_str()[..10]).await.unwrap();
     assert!(view.result.as_ref().unwrap().from_einvoice);
-    assert!(view.audit.len() >= 3, "intake, result, status change: {:?}", view.audit);
+    assert!(
+        view.audit.len() >= 3,
+        "intake, result, status change: {:?}",
+        view.audit
+    );
     let original = api.store().original_bytes(&hash).await.unwrap();
-    assert_eq!(original, std::fs::read(samples().join("zugferd-invoice-de.pdf")).unwrap());
+    assert_eq!(
+        original,
+        std::fs::read(samples().join("zugferd-invoice-de.pdf")).unwrap()
+    );
 
     // A second run: same bytes are known; nothing is processed twice.
-    let again = api.process_paths(&[samples().join("invoice-de-din.pdf")], RunOptions::default(), &|_| {}).await.unwrap();
-    assert!(matches!(again.items[0].status, ItemStatus::AlreadyKnown { .. }));
+    let again = api
+        .process_paths(
+            &[samples().join("invoice-de-din.pdf")],
+            RunOptions::default(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        again.items[0].status,
+        ItemStatus::AlreadyKnown { .. }
+    ));
     // --reprocess makes a new result version and keeps the old one.
     let re = api
-        .process_paths(&[samples().join("invoice-de-din.pdf")], RunOptions { reprocess: true, ..Default::default() }, &|_| {})
+        .process_paths(
+            &[samples().join("invoice-de-din.pdf")],
+            RunOptions {
+                reprocess: true,
+                ..Default::default()
+            },
+            &|_| {},
+        )
         .await
         .unwrap();
     let h = re.items[0].hash.clone().unwrap();
@@ -64,7 +103,14 @@ async fn a_batch_with_bad_files_finishes_and_the_store_stays_consistent() {
 async fn the_same_invoice_in_other_bytes_is_rejected_as_a_duplicate_with_a_link() {
     let tmp = tempfile::tempdir().unwrap();
     let api = Api::open(&settings(tmp.path())).await.unwrap();
-    let first = api.process_paths(&[samples().join("zugferd-invoice-de.pdf")], RunOptions::default(), &|_| {}).await.unwrap();
+    let first = api
+        .process_paths(
+            &[samples().join("zugferd-invoice-de.pdf")],
+            RunOptions::default(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
     let first_hash = first.items[0].hash.clone().unwrap();
 
     // The same invoice arriving again as different bytes (e.g. re-sent, re-saved): a comment
@@ -73,11 +119,17 @@ async fn the_same_invoice_in_other_bytes_is_rejected_as_a_duplicate_with_a_link(
     bytes.extend_from_slice(b"\n% re-sent by mail gateway\n");
     let copy = tmp.path().join("resent.pdf");
     std::fs::write(&copy, &bytes).unwrap();
-    let second = api.process_paths(&[copy], RunOptions::default(), &|_| {}).await.unwrap();
+    let second = api
+        .process_paths(&[copy], RunOptions::default(), &|_| {})
+        .await
+        .unwrap();
     match &second.items[0].status {
         ItemStatus::Processed { route, reasons, .. } => {
             assert_eq!(*route, Route::Reject);
-            let dup = reasons.iter().find(|(c, _)| c == "duplicate").expect("duplicate reason");
+            let dup = reasons
+                .iter()
+                .find(|(c, _)| c == "duplicate")
+                .expect("duplicate reason");
             assert!(dup.1.contains(first_hash.short()), "{dup:?}");
         }
         other => panic!("expected a processed duplicate, got {other:?}"),
@@ -91,10 +143,20 @@ async fn eval_on_the_samples_reads_the_ground_truth_format() {
     let report = sapllm_api::eval::evaluate(&engine, &samples(), false, &|_| {}).unwrap();
     assert_eq!(report.schema, "sapllm-eval/1");
     // 20 documents with ground truth; the bad files have none and are not scored.
-    assert_eq!(report.documents as usize, sapllm_api::eval::documents_with_truth(&samples()).len());
+    assert_eq!(
+        report.documents as usize,
+        sapllm_api::eval::documents_with_truth(&samples()).len()
+    );
     assert_eq!(report.failed_documents, 0);
-    assert_eq!(report.einvoice_documents, report.einvoice_exact, "e-invoices are exact");
-    assert!(report.doc_type.accuracy.unwrap() >= 0.9, "{:?}", report.doc_type);
+    assert_eq!(
+        report.einvoice_documents, report.einvoice_exact,
+        "e-invoices are exact"
+    );
+    assert!(
+        report.doc_type.accuracy.unwrap() >= 0.9,
+        "{:?}",
+        report.doc_type
+    );
     // Evaluation never writes to the data folder.
     assert!(!tmp.path().join("sapllm.db").exists());
 }

@@ -27,20 +27,40 @@ fn pdfium_is_the_pinned_verified_build() {
 
 #[test]
 fn text_layer_words_carry_the_printed_values_with_boxes_on_the_page() {
-    for name in ["invoice-de-din", "invoice-en-banner", "invoice-fr-french", "invoice-de-multipage"] {
+    for name in [
+        "invoice-de-din",
+        "invoice-en-banner",
+        "invoice-fr-french",
+        "invoice-de-multipage",
+    ] {
         let bytes = std::fs::read(samples().join(format!("{name}.pdf"))).unwrap();
         assert_eq!(sniff::sniff(&bytes).unwrap(), FileKind::Pdf);
         let content = engine().read(&bytes).unwrap();
-        assert!(content.usable_text.iter().all(|u| *u), "{name}: text layer must be usable");
+        assert!(
+            content.usable_text.iter().all(|u| *u),
+            "{name}: text layer must be usable"
+        );
         let t = truth(&format!("{name}.json"));
         let number = t["fields"]["invoice_number"].as_str().unwrap();
         let page0 = &content.pages[0];
         let word = page0.words.iter().find(|w| w.text.contains(number));
-        let word = word.unwrap_or_else(|| panic!("{name}: invoice number {number} not among the words"));
+        let word =
+            word.unwrap_or_else(|| panic!("{name}: invoice number {number} not among the words"));
         // Boxes are in page space: inside the page, top-left origin.
-        assert!(word.bbox.x0 >= 0.0 && word.bbox.x1 <= page0.width, "{name}: {:?}", word.bbox);
-        assert!(word.bbox.y0 >= 0.0 && word.bbox.y1 <= page0.height, "{name}: {:?}", word.bbox);
-        assert!(word.bbox.y0 < page0.height / 2.0, "{name}: the number is printed in the top half");
+        assert!(
+            word.bbox.x0 >= 0.0 && word.bbox.x1 <= page0.width,
+            "{name}: {:?}",
+            word.bbox
+        );
+        assert!(
+            word.bbox.y0 >= 0.0 && word.bbox.y1 <= page0.height,
+            "{name}: {:?}",
+            word.bbox
+        );
+        assert!(
+            word.bbox.y0 < page0.height / 2.0,
+            "{name}: the number is printed in the top half"
+        );
         // Lines are sorted top to bottom and words left to right.
         for pair in page0.lines.windows(2) {
             assert!(pair[0].bbox.y0 <= pair[1].bbox.y0);
@@ -51,10 +71,18 @@ fn text_layer_words_carry_the_printed_values_with_boxes_on_the_page() {
             }
         }
         // Umlauts, accents and € survive.
-        let all: String = content.pages.iter().map(|p| p.text()).collect::<Vec<_>>().join("\n");
+        let all: String = content
+            .pages
+            .iter()
+            .map(|p| p.text())
+            .collect::<Vec<_>>()
+            .join("\n");
         let seller = t["fields"]["seller_name"].as_str().unwrap();
         let first_word = seller.split_whitespace().next().unwrap();
-        assert!(all.contains(first_word), "{name}: seller word {first_word} missing");
+        assert!(
+            all.contains(first_word),
+            "{name}: seller word {first_word} missing"
+        );
     }
 }
 
@@ -79,12 +107,21 @@ fn image_only_pdfs_are_detected_as_needing_ocr() {
 fn zugferd_attachment_is_found_and_parses_as_an_exact_einvoice() {
     let bytes = std::fs::read(samples().join("zugferd-invoice-de.pdf")).unwrap();
     let content = engine().read(&bytes).unwrap();
-    let xml = content.attachments.iter().find(|a| a.name == "factur-x.xml").expect("factur-x.xml attached");
+    let xml = content
+        .attachments
+        .iter()
+        .find(|a| a.name == "factur-x.xml")
+        .expect("factur-x.xml attached");
     let inv = einvoice::parse_einvoice(&xml.bytes).unwrap();
     let t = truth("zugferd-invoice-de.json");
-    let number = inv.fields[&sapllm_core::FieldKey::InvoiceNumber].value.to_plain();
+    let number = inv.fields[&sapllm_core::FieldKey::InvoiceNumber]
+        .value
+        .to_plain();
     assert_eq!(number, t["fields"]["invoice_number"].as_str().unwrap());
-    assert_eq!(inv.line_items.len(), t["line_items"].as_array().unwrap().len());
+    assert_eq!(
+        inv.line_items.len(),
+        t["line_items"].as_array().unwrap().len()
+    );
 }
 
 #[test]
@@ -96,22 +133,56 @@ fn rendering_gives_a_page_image_of_the_requested_resolution() {
     assert!((img.width() as f32 - w).abs() <= 1.0 && (img.height() as f32 - h).abs() <= 1.0);
     // A rendered invoice is mostly white with dark text.
     let dark = img.pixels().filter(|p| p.0[0] < 100).count();
-    assert!(dark > 100 && dark < (img.width() * img.height()) as usize / 4, "dark pixels: {dark}");
-    assert!(engine().render_page(&bytes, 7, 72.0).is_err(), "a page that does not exist is an error");
+    assert!(
+        dark > 100 && dark < (img.width() * img.height()) as usize / 4,
+        "dark pixels: {dark}"
+    );
+    assert!(
+        engine().render_page(&bytes, 7, 72.0).is_err(),
+        "a page that does not exist is an error"
+    );
 }
 
 #[test]
 fn bad_files_fail_with_their_reason_codes() {
     let bad = samples().join("bad");
     let read = |n: &str| std::fs::read(bad.join(n)).unwrap();
-    assert_eq!(sniff::sniff(&read("empty.pdf")).unwrap_err().code(), "empty_file");
-    assert_eq!(sniff::sniff(&read("not-a-pdf.pdf")).unwrap_err().code(), "unsupported_type");
-    assert_eq!(engine().read(&read("encrypted.pdf")).unwrap_err().code(), "encrypted_pdf");
-    assert_eq!(engine().read(&read("truncated.pdf")).unwrap_err().code(), "corrupt_pdf");
-    assert_eq!(einvoice::parse_einvoice(&read("hostile.xml")).unwrap_err().code(), "hostile_xml");
-    assert_eq!(einvoice::parse_einvoice(&read("external-entity.xml")).unwrap_err().code(), "hostile_xml");
+    assert_eq!(
+        sniff::sniff(&read("empty.pdf")).unwrap_err().code(),
+        "empty_file"
+    );
+    assert_eq!(
+        sniff::sniff(&read("not-a-pdf.pdf")).unwrap_err().code(),
+        "unsupported_type"
+    );
+    assert_eq!(
+        engine().read(&read("encrypted.pdf")).unwrap_err().code(),
+        "encrypted_pdf"
+    );
+    assert_eq!(
+        engine().read(&read("truncated.pdf")).unwrap_err().code(),
+        "corrupt_pdf"
+    );
+    assert_eq!(
+        einvoice::parse_einvoice(&read("hostile.xml"))
+            .unwrap_err()
+            .code(),
+        "hostile_xml"
+    );
+    assert_eq!(
+        einvoice::parse_einvoice(&read("external-entity.xml"))
+            .unwrap_err()
+            .code(),
+        "hostile_xml"
+    );
     // Garbage after a PDF header is corrupt, not a crash.
-    assert_eq!(engine().read(b"%PDF-1.7\n\x00\x01garbage").unwrap_err().code(), "corrupt_pdf");
+    assert_eq!(
+        engine()
+            .read(b"%PDF-1.7\n\x00\x01garbage")
+            .unwrap_err()
+            .code(),
+        "corrupt_pdf"
+    );
 }
 
 #[test]
@@ -123,16 +194,31 @@ fn dev_set_pdfs_print_their_invoice_numbers_in_the_text_layer() {
     }
     let mut checked = 0;
     let mut found = 0;
-    let mut pdfs: Vec<PathBuf> = std::fs::read_dir(&dev).unwrap().filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
+    let mut pdfs: Vec<PathBuf> = std::fs::read_dir(&dev)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
     pdfs.sort();
     for pdf in pdfs.iter().step_by(10) {
-        let t: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(pdf.with_extension("json")).unwrap()).unwrap();
-        let Some(number) = t["fields"]["invoice_number"].as_str() else { continue };
+        let t: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(pdf.with_extension("json")).unwrap())
+                .unwrap();
+        let Some(number) = t["fields"]["invoice_number"].as_str() else {
+            continue;
+        };
         let content = engine().read(&std::fs::read(pdf).unwrap()).unwrap();
-        let squashed: String = content.pages.iter().flat_map(|p| p.words.iter().map(|w| w.text.clone())).collect();
+        let squashed: String = content
+            .pages
+            .iter()
+            .flat_map(|p| p.words.iter().map(|w| w.text.clone()))
+            .collect();
         checked += 1;
         found += usize::from(squashed.contains(&number.replace(' ', "")));
     }
     assert!(checked >= 20, "only {checked} dev PDFs checked");
-    assert!(found * 100 >= checked * 95, "invoice numbers found in {found} of {checked} PDFs");
+    assert!(
+        found * 100 >= checked * 95,
+        "invoice numbers found in {found} of {checked} PDFs"
+    );
 }
