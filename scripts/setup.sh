@@ -14,7 +14,7 @@ mkdir -p "$native" "$wheels"
 log() { printf 'setup: %s\n' "$*"; }
 
 # --- 1. Debian packages -------------------------------------------------------------------
-apt_packages=(build-essential pkg-config python3 python3-pip ca-certificates)
+apt_packages=(build-essential pkg-config python3 python3-pip ca-certificates poppler-utils)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

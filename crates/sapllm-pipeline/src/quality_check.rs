@@ -50,6 +50,9 @@ pub fn check(
         drop_weak_fields(extraction, t, &mut findings);
         self_correct_totals(extraction, t.arithmetic_tolerance, &mut findings);
     }
+    if !exact {
+        confirm_by_arithmetic(extraction, t.arithmetic_tolerance, &mut findings);
+    }
     check_totals(extraction, t.arithmetic_tolerance, &mut findings);
     check_lines(extraction, t.arithmetic_tolerance, &mut findings);
     check_vat_rows(extraction, t.arithmetic_tolerance, &mut findings);
@@ -253,6 +256,54 @@ fn self_correct_totals(extraction: &mut Extraction, tol: Decimal, findings: &mut
                 format!("{key} = {value} derived as {from}"),
             )
             .on(&[key]),
+        );
+    }
+}
+
+/// Independent evidence agreeing raises confidence: when net + VAT = gross, the three amounts
+/// confirm each other (a misread digit in one of them would break the equation); when the
+/// line items also add up to the net total, the net total is confirmed twice. The extractor's
+/// own score only knows labels and geometry, so this is where arithmetic enters confidence.
+fn confirm_by_arithmetic(extraction: &mut Extraction, tol: Decimal, findings: &mut Vec<Finding>) {
+    let get = |x: &Extraction, k| x.fields.get(&k).and_then(|f: &ExtractedField| f.value.as_amount());
+    let (Some(n), Some(v), Some(g)) =
+        (get(extraction, FieldKey::NetTotal), get(extraction, FieldKey::TaxTotal), get(extraction, FieldKey::GrossTotal))
+    else {
+        return;
+    };
+    if !close(n + v, g, tol) {
+        return;
+    }
+    let lines_agree = line_net_sum(extraction).is_some_and(|s| close(s, n, tol));
+    let mut raised = Vec::new();
+    for key in [FieldKey::NetTotal, FieldKey::TaxTotal, FieldKey::GrossTotal] {
+        let floor = if lines_agree { 0.98 } else { 0.95 };
+        if let Some(f) = extraction.fields.get_mut(&key) {
+            if f.provenance.source != SourceKind::Derived && f.confidence < floor {
+                f.confidence = floor;
+                raised.push(key);
+            }
+        }
+    }
+    if let Some(f) = extraction.fields.get_mut(&FieldKey::AmountDue) {
+        // An amount due equal to the confirmed gross is confirmed too.
+        if f.value.as_amount().is_some_and(|d| close(d, g, tol)) && f.confidence < 0.95 {
+            f.confidence = 0.95;
+            raised.push(FieldKey::AmountDue);
+        }
+    }
+    if !raised.is_empty() {
+        findings.push(
+            Finding::new(
+                Stage::QualityCheck,
+                "confirmed_by_arithmetic",
+                Severity::Info,
+                format!(
+                    "net {n} + VAT {v} = gross {g}{}: confidence raised",
+                    if lines_agree { ", and the line items add up to the net total" } else { "" }
+                ),
+            )
+            .on(&raised),
         );
     }
 }
@@ -484,6 +535,28 @@ mod tests {
             .find(|f| f.code == "missing_required")
             .unwrap();
         assert!(missing.fields.contains(&FieldKey::InvoiceNumber));
+    }
+
+    #[test]
+    fn consistent_totals_confirm_each_other() {
+        let mut x = Extraction::default();
+        x.fields.insert(FieldKey::NetTotal, field(vec![cand("100.00", 0.6)]));
+        x.fields.insert(FieldKey::TaxTotal, field(vec![cand("19.00", 0.5)]));
+        x.fields.insert(FieldKey::GrossTotal, field(vec![cand("119.00", 0.7)]));
+        x.fields.insert(FieldKey::AmountDue, field(vec![cand("119.00", 0.4)]));
+        let findings = check(&mut x, DocType::Invoice, false, &Thresholds::default());
+        for k in [FieldKey::NetTotal, FieldKey::TaxTotal, FieldKey::GrossTotal, FieldKey::AmountDue] {
+            assert!(x.fields[&k].confidence >= 0.95, "{k}");
+        }
+        assert!(findings.iter().any(|f| f.code == "confirmed_by_arithmetic"));
+
+        // Inconsistent totals confirm nothing.
+        let mut y = Extraction::default();
+        y.fields.insert(FieldKey::NetTotal, field(vec![cand("100.00", 0.6)]));
+        y.fields.insert(FieldKey::TaxTotal, field(vec![cand("19.00", 0.5)]));
+        y.fields.insert(FieldKey::GrossTotal, field(vec![cand("120.00", 0.7)]));
+        check(&mut y, DocType::Invoice, false, &Thresholds::default());
+        assert_eq!(y.fields[&FieldKey::GrossTotal].confidence, 0.7);
     }
 
     #[test]

@@ -23,7 +23,8 @@ pub fn route(
     config: &PipelineConfig,
 ) -> Route {
     let policy = &config.routing;
-    if !doc_type.value.is_postable() {
+    let unreadable = findings.iter().any(|f| f.code == "needs_ocr");
+    if !doc_type.value.is_postable() && !(unreadable && doc_type.value == DocType::Other) {
         let severity = if policy.reject_non_payables {
             Severity::Reject
         } else {
@@ -33,7 +34,7 @@ pub fn route(
             Stage::Routing,
             "not_a_payable",
             severity,
-            format!("a {} is not posted as a supplier invoice", doc_type.value),
+            format!("documents of type '{}' are not posted as supplier invoices", doc_type.value),
         ));
     } else if doc_type.confidence < config.thresholds.doc_type_review_below {
         findings.push(Finding::new(
