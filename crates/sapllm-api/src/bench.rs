@@ -142,3 +142,71 @@ pub fn bench(
         peak_rss_mib: peak_rss_mib(),
     })
 }
+
+/// Reading throughput with 1..=N worker processes.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScalingPoint {
+    pub workers: usize,
+    pub documents: usize,
+    pub seconds: f64,
+    pub documents_per_second: f64,
+    /// Throughput relative to one worker.
+    pub speedup: f64,
+}
+
+/// Reads `files` (PDFs) `rounds` times with pools of 1..=`max_workers` reader processes, each
+/// pool fed by as many threads as it has workers, and reports the throughput.
+pub fn reader_scaling(
+    program: &std::path::Path,
+    args: &[String],
+    files: &[PathBuf],
+    max_workers: usize,
+    rounds: usize,
+) -> Result<Vec<ScalingPoint>, ApiError> {
+    use sapllm_document::worker::{ReaderPool, ReaderPoolConfig};
+    let docs: Vec<Vec<u8>> = files
+        .iter()
+        .filter_map(|f| std::fs::read(f).ok())
+        .filter(|b| sapllm_document::sniff::sniff(b).ok() == Some(sapllm_core::FileKind::Pdf))
+        .collect();
+    if docs.is_empty() {
+        return Err(ApiError::new("not_found", "no PDF to read"));
+    }
+    let work: Vec<&Vec<u8>> = (0..rounds.max(1)).flat_map(|_| docs.iter()).collect();
+    let mut points: Vec<ScalingPoint> = Vec::new();
+    for workers in 1..=max_workers.max(1) {
+        let mut config = ReaderPoolConfig::new(program.to_path_buf(), args.to_vec());
+        config.workers = workers;
+        let pool = ReaderPool::new(config);
+        // Start every worker before timing: process start-up is not reading.
+        std::thread::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|| pool.read_pdf(docs[0].as_slice()).ok());
+            }
+        });
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let started = Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(doc) = work.get(i) else { break };
+                        let _ = pool.read_pdf(doc);
+                    }
+                });
+            }
+        });
+        let seconds = started.elapsed().as_secs_f64();
+        let dps = work.len() as f64 / seconds.max(1e-9);
+        let base = points.first().map_or(dps, |p| p.documents_per_second);
+        points.push(ScalingPoint {
+            workers,
+            documents: work.len(),
+            seconds,
+            documents_per_second: dps,
+            speedup: dps / base,
+        });
+    }
+    Ok(points)
+}

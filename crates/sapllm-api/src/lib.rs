@@ -11,6 +11,7 @@
 pub mod bench;
 pub mod eval;
 mod inputs;
+pub mod posting;
 mod prior;
 mod process;
 
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sapllm_document::pdf::PdfEngine;
+use sapllm_document::worker::{ReaderPool, ReaderPoolConfig};
 use sapllm_pipeline::config::PipelineConfig;
 use sapllm_pipeline::extraction::{FieldExtractor, RuleExtractor};
 use sapllm_pipeline::pipeline::{Clock, Pipeline, SystemClock};
@@ -25,6 +27,7 @@ use sapllm_store::Store;
 use serde::{Deserialize, Serialize};
 
 pub use inputs::collect_inputs;
+pub use posting::{ApprovalOutcome, PostReport, PostingStatus, PostingView, SapSettings};
 pub use process::{BatchSummary, ItemOutcome, ItemStatus, KeyField, Progress};
 pub use sapllm_pipeline::pipeline::RunOptions;
 pub use sapllm_store::{
@@ -73,17 +76,49 @@ pub struct Settings {
     pub pdfium_path: Option<PathBuf>,
     /// Pipeline configuration file (default: `<data_dir>/pipeline.toml`, else built-in).
     pub config_path: Option<PathBuf>,
+    /// Where PDFs are read: in this process, or in crash-isolated worker processes.
+    pub reader: ReaderMode,
+}
+
+/// Where PDFs are read.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum ReaderMode {
+    /// In this process (tests, evaluation of trusted sets): no isolation, no parallelism.
+    #[default]
+    InProcess,
+    /// In `workers` child processes started as `program args…` (e.g. `sapllm worker`): a
+    /// crash or hang fails one document; documents of a batch are read in parallel.
+    Workers {
+        program: PathBuf,
+        args: Vec<String>,
+        workers: usize,
+        timeout_secs: u64,
+    },
 }
 
 impl Settings {
-    /// Data folder from `SAPLLM_DATA_DIR` or the OS convention; PDFium from the resolver.
-    pub fn from_env() -> Result<Self, ApiError> {
-        let data_dir = sapllm_store::default_data_dir()?;
-        Ok(Self {
+    /// Settings for a data folder, everything else default.
+    pub fn new(data_dir: PathBuf) -> Self {
+        Self {
             data_dir,
             pdfium_path: None,
             config_path: None,
-        })
+            reader: ReaderMode::InProcess,
+        }
+    }
+
+    /// Data folder from `SAPLLM_DATA_DIR` or the OS convention; PDFium from the resolver.
+    pub fn from_env() -> Result<Self, ApiError> {
+        Ok(Self::new(sapllm_store::default_data_dir()?))
+    }
+
+    /// How many documents a batch processes at once.
+    pub fn parallelism(&self) -> usize {
+        match &self.reader {
+            ReaderMode::InProcess => 1,
+            ReaderMode::Workers { workers, .. } => (*workers).max(1),
+        }
     }
 
     fn pipeline_config(&self) -> Result<PipelineConfig, ApiError> {
@@ -118,9 +153,26 @@ impl Engine {
         clock: Arc<dyn Clock>,
     ) -> Result<Self, ApiError> {
         let config = settings.pipeline_config()?;
-        let reader = PdfEngine::global(settings.pdfium_path.as_deref())?;
-        let reader: Arc<dyn sapllm_pipeline::preprocessing::PdfReader> =
-            Arc::new(PdfReaderRef(reader));
+        let reader: Arc<dyn sapllm_pipeline::preprocessing::PdfReader> = match &settings.reader {
+            ReaderMode::InProcess => Arc::new(PdfReaderRef(PdfEngine::global(
+                settings.pdfium_path.as_deref(),
+            )?)),
+            ReaderMode::Workers {
+                program,
+                args,
+                workers,
+                timeout_secs,
+            } => {
+                let mut pool = ReaderPoolConfig::new(program.clone(), args.clone());
+                pool.workers = (*workers).max(1);
+                pool.timeout = std::time::Duration::from_secs(*timeout_secs);
+                if let Some(p) = &settings.pdfium_path {
+                    pool.env
+                        .push(("SAPLLM_PDFIUM_LIB".into(), p.display().to_string()));
+                }
+                Arc::new(PoolReader(ReaderPool::new(pool)))
+            }
+        };
         Ok(Self {
             pipeline: Arc::new(Pipeline::new(config, reader, extractor, clock)),
         })
@@ -128,6 +180,18 @@ impl Engine {
 
     pub fn pipeline(&self) -> &Pipeline {
         &self.pipeline
+    }
+}
+
+/// Worker processes as a pipeline reader.
+struct PoolReader(ReaderPool);
+
+impl sapllm_pipeline::preprocessing::PdfReader for PoolReader {
+    fn read_pdf(
+        &self,
+        bytes: &[u8],
+    ) -> Result<sapllm_document::pdf::PdfContent, sapllm_document::DocumentError> {
+        self.0.read_pdf(bytes)
     }
 }
 
@@ -161,6 +225,8 @@ pub struct DocumentView {
     pub result: Option<sapllm_core::DocumentResult>,
     pub versions: Vec<u32>,
     pub audit: Vec<AuditEvent>,
+    /// The SAP posting, once approved (SAP's document number and fiscal year when posted).
+    pub posting: Option<PostingView>,
 }
 
 impl Api {
@@ -206,7 +272,15 @@ impl Api {
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<BatchSummary, ApiError> {
         let engine = self.engine()?.clone();
-        Ok(process::process_paths(self, &engine, paths, options, progress).await)
+        Ok(process::process_paths(
+            self,
+            &engine,
+            paths,
+            options,
+            self.settings.parallelism(),
+            progress,
+        )
+        .await)
     }
 
     /// The full view of one document, by hash or a unique hash prefix.
@@ -229,6 +303,7 @@ impl Api {
             .map(|v| v.version)
             .collect();
         let audit = self.store.audit_trail(&hash).await?;
+        let posting = self.posting_of(&hash).await?;
         let (result_version, result) = match latest {
             Some((v, r)) => (Some(v), Some(r)),
             None => (None, None),
@@ -240,6 +315,7 @@ impl Api {
             result,
             versions,
             audit,
+            posting,
         })
     }
 

@@ -7,11 +7,14 @@
 //! cannot even be typed (empty, oversize, unknown type) is reported in the summary only.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
-use sapllm_core::{ContentHash, DocumentResult, FieldKey, FileKind, Route};
+use sapllm_core::{ContentHash, DocumentResult, FieldKey, Finding, Route, Severity, Stage};
 use sapllm_pipeline::pipeline::{Outcome, RunOptions};
 use serde::Serialize;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
 
 use crate::prior::StorePrior;
 use crate::{Api, Engine, collect_inputs};
@@ -112,18 +115,61 @@ pub(crate) async fn process_paths(
     engine: &Engine,
     paths: &[PathBuf],
     options: RunOptions,
+    parallelism: usize,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> BatchSummary {
     let files = collect_inputs(paths);
     let total = files.len();
-    let mut items = Vec::with_capacity(total);
-    for (i, file) in files.iter().enumerate() {
-        progress(Progress {
-            done: i,
-            total,
-            file: file.display().to_string(),
+
+    // Phase 1, concurrent: read and run the pipeline (reading happens in worker processes, so
+    // `parallelism` documents are read at once). Nothing is written yet.
+    let permits = Arc::new(Semaphore::new(parallelism.max(1)));
+    let mut running = JoinSet::new();
+    for (index, file) in files.iter().cloned().enumerate() {
+        let permits = permits.clone();
+        let engine = engine.clone();
+        let prior = StorePrior {
+            store: api.store.clone(),
+            handle: tokio::runtime::Handle::current(),
+        };
+        running.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            (index, run_pipeline(engine, prior, file, options).await)
         });
-        items.push(process_one(api, engine, file, options).await);
+    }
+    let mut ran: Vec<Option<Ran>> = (0..total).map(|_| None).collect();
+    let mut done = 0;
+    while let Some(joined) = running.join_next().await {
+        done += 1;
+        match joined {
+            Ok((index, r)) => {
+                progress(Progress {
+                    done,
+                    total,
+                    file: files[index].display().to_string(),
+                });
+                ran[index] = Some(r);
+            }
+            Err(e) => tracing::error!("a pipeline task stopped: {e}"),
+        }
+    }
+
+    // Phase 2, in input order: store originals and results. Committing in order, with the
+    // duplicate check repeated against what this batch already stored, means two copies of
+    // one invoice in the same batch are caught even though they were processed concurrently.
+    let mut items = Vec::with_capacity(total);
+    for (file, r) in files.iter().zip(ran) {
+        let item = match r {
+            Some(r) => commit(api, file, r, options).await,
+            None => fail(
+                file,
+                None,
+                0.0,
+                "internal",
+                "the pipeline task stopped".into(),
+            ),
+        };
+        items.push(item);
     }
     progress(Progress {
         done: total,
@@ -151,22 +197,41 @@ fn fail(
     }
 }
 
-async fn process_one(api: &Api, engine: &Engine, file: &Path, options: RunOptions) -> ItemOutcome {
+/// What phase 1 produced for one file.
+struct Ran {
+    bytes: Vec<u8>,
+    ms: f64,
+    outcome: Result<Outcome, RunError>,
+}
+
+enum RunError {
+    /// Refused before the pipeline (size, unreadable file): reported only.
+    Refused {
+        code: &'static str,
+        message: String,
+    },
+    Pipeline(sapllm_pipeline::pipeline::Failure),
+}
+
+async fn run_pipeline(
+    engine: Engine,
+    prior: StorePrior,
+    file: PathBuf,
+    options: RunOptions,
+) -> Ran {
     let started = Instant::now();
-    let ms = || started.elapsed().as_secs_f64() * 1000.0;
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let ms = move || started.elapsed().as_secs_f64() * 1000.0;
+    let refused = |code, message| Ran {
+        bytes: Vec::new(),
+        ms: 0.0,
+        outcome: Err(RunError::Refused { code, message }),
+    };
 
     // Refuse oversize files before reading them into memory.
     let limit = engine.pipeline().config().limits.max_file_bytes;
-    match std::fs::metadata(file) {
+    match std::fs::metadata(&file) {
         Ok(m) if m.len() > limit => {
-            return fail(
-                file,
-                None,
-                ms(),
+            return refused(
                 "too_large",
                 format!(
                     "the file is {} bytes, over the limit of {limit} bytes",
@@ -174,66 +239,88 @@ async fn process_one(api: &Api, engine: &Engine, file: &Path, options: RunOption
                 ),
             );
         }
-        Ok(m) if !m.is_file() => {
-            return fail(file, None, ms(), "not_a_file", "not a regular file".into());
-        }
-        Err(e) => return fail(file, None, ms(), "io_error", e.to_string()),
+        Ok(m) if !m.is_file() => return refused("not_a_file", "not a regular file".into()),
+        Err(e) => return refused("io_error", e.to_string()),
         Ok(_) => {}
     }
-    let bytes = match tokio::fs::read(file).await {
+    let bytes = match tokio::fs::read(&file).await {
         Ok(b) => b,
-        Err(e) => return fail(file, None, ms(), "io_error", e.to_string()),
-    };
-
-    let engine = engine.clone();
-    let prior = StorePrior {
-        store: api.store.clone(),
-        handle: tokio::runtime::Handle::current(),
+        Err(e) => return refused("io_error", e.to_string()),
     };
     let run = tokio::task::spawn_blocking(move || {
         let outcome = engine.pipeline().process(&bytes, &prior, options);
         (bytes, outcome)
     })
     .await;
-    let (bytes, outcome) = match run {
-        Ok(r) => r,
-        Err(e) => {
-            return fail(
-                file,
-                None,
-                ms(),
-                "internal",
-                format!("the pipeline stopped: {e}"),
-            );
-        }
-    };
+    match run {
+        Ok((bytes, outcome)) => Ran {
+            bytes,
+            ms: ms(),
+            outcome: outcome.map_err(RunError::Pipeline),
+        },
+        Err(e) => refused("internal", format!("the pipeline stopped: {e}")),
+    }
+}
 
+async fn commit(api: &Api, file: &Path, ran: Ran, options: RunOptions) -> ItemOutcome {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let Ran { bytes, ms, outcome } = ran;
     match outcome {
         Ok(Outcome::Processed(p)) => {
             let hash = p.received.hash.clone();
-            match store_result(api, &bytes, &name, p.received.kind, &p.result).await {
-                Ok(version) => ItemOutcome {
+            let mut result = p.result;
+            let stored = async {
+                let intake = api
+                    .store
+                    .put_original(&bytes, &name, p.received.kind)
+                    .await?;
+                // The same bytes twice in one batch: the first copy was committed just now.
+                if !intake.is_new && !options.reprocess && intake.document.latest_version.is_some()
+                {
+                    return Ok(None);
+                }
+                recheck_duplicates(api, &mut result).await;
+                api.store.save_result(&intake.hash, &result).await.map(Some)
+            };
+            match stored.await {
+                Ok(Some(version)) => ItemOutcome {
                     file: file.to_path_buf(),
                     hash: Some(hash),
-                    ms: ms(),
-                    status: summarise(&p.result, version),
+                    ms,
+                    status: summarise(&result, version),
                 },
-                Err(e) => fail(file, Some(hash), ms(), "store", e.to_string()),
+                Ok(None) => {
+                    let status = match api.store.document(&hash).await {
+                        Ok(d) => d.status.as_str().to_owned(),
+                        Err(_) => "unknown".into(),
+                    };
+                    ItemOutcome {
+                        file: file.to_path_buf(),
+                        hash: Some(hash),
+                        ms,
+                        status: ItemStatus::AlreadyKnown { status },
+                    }
+                }
+                Err(e) => fail(file, Some(hash), ms, "store", e.to_string()),
             }
         }
         Ok(Outcome::AlreadyKnown { received, status }) => {
             // Record the extra name under which the same bytes arrived.
             if let Err(e) = api.store.put_original(&bytes, &name, received.kind).await {
-                return fail(file, Some(received.hash), ms(), "store", e.to_string());
+                return fail(file, Some(received.hash), ms, "store", e.to_string());
             }
             ItemOutcome {
                 file: file.to_path_buf(),
                 hash: Some(received.hash),
-                ms: ms(),
+                ms,
                 status: ItemStatus::AlreadyKnown { status },
             }
         }
-        Err(failure) => {
+        Err(RunError::Refused { code, message }) => fail(file, None, ms, code, message),
+        Err(RunError::Pipeline(failure)) => {
             let code = failure.code();
             let message = failure.error.to_string();
             if let (Some(hash), Some(kind)) = (failure.hash.clone(), failure.kind) {
@@ -245,20 +332,46 @@ async fn process_one(api: &Api, engine: &Engine, file: &Path, options: RunOption
                     tracing::error!(hash = %hash.short(), "could not record the failure: {e}");
                 }
             }
-            fail(file, failure.hash, ms(), code, message)
+            fail(file, failure.hash, ms, code, message)
         }
     }
 }
 
-async fn store_result(
-    api: &Api,
-    bytes: &[u8],
-    name: &str,
-    kind: FileKind,
-    result: &DocumentResult,
-) -> Result<u32, sapllm_store::StoreError> {
-    let intake = api.store.put_original(bytes, name, kind).await?;
-    api.store.save_result(&intake.hash, result).await
+/// Repeats validation's duplicate check against the store as it is now (it may hold documents
+/// committed earlier in this batch) and rejects the result if that finds one.
+async fn recheck_duplicates(api: &Api, result: &mut DocumentResult) {
+    if !result.doc_type.value.is_postable() || result.findings.iter().any(|f| f.code == "duplicate")
+    {
+        return;
+    }
+    let prior = StorePrior {
+        store: api.store.clone(),
+        handle: tokio::runtime::Handle::current(),
+    };
+    let (fields, doc_type, hash) = (
+        result.fields.clone(),
+        result.doc_type.value,
+        result.hash.clone(),
+    );
+    // The store lookup blocks on the runtime, so it runs on a blocking thread.
+    let findings = tokio::task::spawn_blocking(move || {
+        sapllm_pipeline::validation::duplicate_findings(&fields, doc_type, &hash, &prior)
+    })
+    .await
+    .unwrap_or_else(|e| {
+        vec![Finding::new(
+            Stage::Validation,
+            "duplicate_check_failed",
+            Severity::Review,
+            format!("the duplicate check could not run: {e}"),
+        )]
+    });
+    if findings.iter().any(|f| f.severity == Severity::Reject) {
+        result.route = Route::Reject;
+    } else if !findings.is_empty() && result.route == Route::AutoApprove {
+        result.route = Route::Review;
+    }
+    result.findings.extend(findings);
 }
 
 fn summarise(r: &DocumentResult, version: u32) -> ItemStatus {

@@ -15,7 +15,8 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use sapllm_api::bench::BenchOptions;
 use sapllm_api::{
-    Api, DocumentFilter, DocumentSort, DocumentStatus, Engine, Progress, RunOptions, Settings,
+    Api, DocumentFilter, DocumentSort, DocumentStatus, Engine, Progress, ReaderMode, RunOptions,
+    Settings,
 };
 
 #[derive(Parser, Debug)]
@@ -34,6 +35,13 @@ struct Cli {
     /// Pipeline configuration file (default: <data dir>/pipeline.toml, else built-in).
     #[arg(long, global = true)]
     config: Option<PathBuf>,
+    /// Reader worker processes (0: read in this process). Default: the number of cores for
+    /// `process`, 0 for `eval` and `bench` (they measure the pipeline itself).
+    #[arg(long, global = true)]
+    workers: Option<usize>,
+    /// Longest time reading one document may take in a worker, seconds.
+    #[arg(long, global = true, default_value_t = 60)]
+    reader_timeout: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -102,22 +110,40 @@ enum Command {
         ignore_embedded: bool,
         #[arg(long)]
         json: bool,
+        /// Also measure reading throughput with 1..=N reader processes.
+        #[arg(long)]
+        scaling: Option<usize>,
     },
     /// Show where native libraries, data and configuration come from.
     Doctor,
+    /// Serve the reader-worker protocol on stdin/stdout (started by `process`, not by people).
+    #[command(hide = true)]
+    Worker,
 }
 
 fn settings(cli: &Cli) -> Result<Settings> {
     let mut s = match &cli.data_dir {
-        Some(d) => Settings {
-            data_dir: d.clone(),
-            pdfium_path: None,
-            config_path: None,
-        },
+        Some(d) => Settings::new(d.clone()),
         None => Settings::from_env().context("cannot determine the data folder")?,
     };
     s.pdfium_path = cli.pdfium.clone();
     s.config_path = cli.config.clone();
+    let default_workers = match cli.command {
+        Command::Process { .. } => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2),
+        _ => 0,
+    };
+    let workers = cli.workers.unwrap_or(default_workers);
+    if workers > 0 {
+        s.reader = ReaderMode::Workers {
+            program: std::env::current_exe()
+                .context("cannot find this program to start reader workers")?,
+            args: vec!["worker".into()],
+            workers,
+            timeout_secs: cli.reader_timeout,
+        };
+    }
     Ok(s)
 }
 
@@ -162,6 +188,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    if let Command::Worker = cli.command {
+        sapllm_document::worker::serve(cli.pdfium.as_deref()).context("reader worker")?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let settings = settings(&cli)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -298,6 +328,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             iterations,
             ignore_embedded,
             json,
+            scaling,
         } => {
             let engine = Engine::new(&settings).map_err(anyhow::Error::new)?;
             let files = sapllm_api::collect_inputs(&paths);
@@ -310,13 +341,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let report =
                 sapllm_api::bench::bench(&engine, &files, options).map_err(anyhow::Error::new)?;
+            let scaling = match scaling {
+                Some(n) => Some(
+                    sapllm_api::bench::reader_scaling(
+                        &std::env::current_exe()?,
+                        &["worker".into()],
+                        &files,
+                        n,
+                        10,
+                    )
+                    .map_err(anyhow::Error::new)?,
+                ),
+                None => None,
+            };
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                println!(
+                    "{}",
+                    serde_json::json!({ "pipeline": report, "reader_scaling": scaling })
+                );
             } else {
                 render::bench_report(&report);
+                if let Some(points) = &scaling {
+                    render::scaling(points);
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Worker => Ok(ExitCode::SUCCESS),
         Command::Doctor => {
             render::doctor(&settings);
             Ok(ExitCode::SUCCESS)

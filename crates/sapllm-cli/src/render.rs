@@ -400,6 +400,26 @@ pub fn bench_report(r: &BenchReport) {
     }
 }
 
+pub fn scaling(points: &[sapllm_api::bench::ScalingPoint]) {
+    let mut t = table(&[
+        "reader processes",
+        "documents",
+        "seconds",
+        "documents/s",
+        "speed-up",
+    ]);
+    for p in points {
+        t.add_row(vec![
+            p.workers.to_string(),
+            p.documents.to_string(),
+            format!("{:.2}", p.seconds),
+            format!("{:.1}", p.documents_per_second),
+            format!("{:.2}×", p.speedup),
+        ]);
+    }
+    println!("Reading in worker processes\n{t}");
+}
+
 pub fn doctor(s: &Settings) {
     println!("data folder:   {}", sapllm_api::describe_path(&s.data_dir));
     let cfg = s

@@ -33,6 +33,12 @@ pub enum DocumentError {
     Engine(String),
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("the reader process crashed on this document ({0}); a fresh one replaces it")]
+    WorkerCrashed(String),
+    #[error("reading took longer than {0} s; the reader process was stopped and replaced")]
+    WorkerTimeout(u64),
+    #[error("reader process: {0}")]
+    Worker(String),
 }
 
 impl DocumentError {
@@ -52,6 +58,36 @@ impl DocumentError {
             DocumentError::LibraryMissing { .. } => "library_missing",
             DocumentError::Engine(_) => "pdf_engine_error",
             DocumentError::Io(_) => "io_error",
+            DocumentError::WorkerCrashed(_) => "reader_crashed",
+            DocumentError::WorkerTimeout(_) => "reader_timeout",
+            DocumentError::Worker(_) => "reader_error",
         }
     }
+
+    /// Rebuilds an error that crossed a process boundary as `(code, message)`. The message is
+    /// the original Display text, kept as the detail of the matching variant.
+    pub fn from_wire(code: &str, message: String) -> Self {
+        match code {
+            "empty_file" => DocumentError::Empty,
+            "encrypted_pdf" => DocumentError::Encrypted,
+            "corrupt_pdf" => DocumentError::CorruptPdf(strip_prefix(
+                &message,
+                "the PDF is damaged or truncated: ",
+            )),
+            "corrupt_image" => DocumentError::CorruptImage(message),
+            "unsupported_type" => DocumentError::UnsupportedType(message),
+            "pdf_engine_error" => {
+                DocumentError::Engine(strip_prefix(&message, "PDF engine error: "))
+            }
+            "library_missing" => DocumentError::LibraryMissing {
+                library: "pdfium",
+                message,
+            },
+            _ => DocumentError::Worker(format!("{code}: {message}")),
+        }
+    }
+}
+
+fn strip_prefix(message: &str, prefix: &str) -> String {
+    message.strip_prefix(prefix).unwrap_or(message).to_owned()
 }

@@ -5,7 +5,8 @@
 //!   glyphs, see [`layout`]), embedded files, rendering;
 //! - [`einvoice`]: e-invoice XML (CII, ZUGFeRD 1/2, Factur-X, XRechnung, UBL, Order-X) read
 //!   exactly, with hostile XML refused;
-//! - [`native`]: the one resolver for native libraries (PDFium, ONNX Runtime).
+//! - [`native`]: the one resolver for native libraries (PDFium, ONNX Runtime);
+//! - [`worker`]: reading in worker processes, so a crash or hang fails one document only.
 //!
 //! This crate reads; it makes no pipeline decisions.
 
@@ -15,5 +16,6 @@ pub mod layout;
 pub mod native;
 pub mod pdf;
 pub mod sniff;
+pub mod worker;
 
 pub use error::DocumentError;

@@ -15,14 +15,14 @@ use crate::layout::{self, PositionedChar};
 use crate::native::{self, NativeLibrary, ResolvedLibrary};
 
 /// A file embedded in a PDF (e.g. `factur-x.xml`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Attachment {
     pub name: String,
     pub bytes: Vec<u8>,
 }
 
 /// Everything read from a PDF in one pass.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PdfContent {
     /// Pages with their text-layer words (empty word lists for pages without text).
     pub pages: Vec<Page>,

@@ -11,7 +11,10 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sapllm_core::identity::seller_key;
-use sapllm_core::{ContentHash, DocType, FieldKey, Finding, LineKey, Severity, Stage};
+use sapllm_core::{
+    ContentHash, DocType, ExtractedField, FieldKey, Finding, LineKey, Severity, Stage,
+};
+use std::collections::BTreeMap;
 
 use crate::checks::dates::{DateIssue, check_dates};
 use crate::checks::tax_rate::{RateCheck, check_rate};
@@ -216,11 +219,24 @@ fn check_duplicates(
     prior: &dyn PriorDocuments,
     out: &mut Vec<Finding>,
 ) {
+    out.extend(duplicate_findings(&x.fields, doc_type, hash, prior));
+}
+
+/// Duplicate findings for a document with these fields: earlier documents of the same seller
+/// with the same number, or the same amount and date. Also used when a batch commits its
+/// results in order, to catch two copies processed concurrently.
+pub fn duplicate_findings(
+    fields: &BTreeMap<FieldKey, ExtractedField>,
+    doc_type: DocType,
+    hash: &ContentHash,
+    prior: &dyn PriorDocuments,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
     if !doc_type.is_postable() {
-        return;
+        return out;
     }
     let text = |k: FieldKey| {
-        x.fields
+        fields
             .get(&k)
             .and_then(|f| f.value.as_text().map(str::to_owned))
     };
@@ -228,17 +244,15 @@ fn check_duplicates(
         text(FieldKey::SellerVatId).as_deref(),
         text(FieldKey::SellerName).as_deref(),
     ) else {
-        return;
+        return out;
     };
     let query = DuplicateQuery {
         seller_key,
         invoice_number: text(FieldKey::InvoiceNumber),
-        gross_total: x
-            .fields
+        gross_total: fields
             .get(&FieldKey::GrossTotal)
             .and_then(|f| f.value.as_amount()),
-        issue_date: x
-            .fields
+        issue_date: fields
             .get(&FieldKey::IssueDate)
             .and_then(|f| f.value.as_date()),
         exclude: hash.clone(),
@@ -252,7 +266,7 @@ fn check_duplicates(
                 Severity::Review,
                 format!("the duplicate check could not run: {e}"),
             ));
-            return;
+            return out;
         }
     };
     for hit in hits {
@@ -276,6 +290,7 @@ fn check_duplicates(
             .on(&[FieldKey::InvoiceNumber, FieldKey::GrossTotal]),
         );
     }
+    out
 }
 
 #[cfg(test)]

@@ -10,11 +10,7 @@ fn samples() -> PathBuf {
 }
 
 fn settings(dir: &Path) -> Settings {
-    Settings {
-        data_dir: dir.to_path_buf(),
-        pdfium_path: None,
-        config_path: None,
-    }
+    Settings::new(dir.to_path_buf())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

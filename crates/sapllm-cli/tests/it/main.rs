@@ -116,6 +116,43 @@ fn eval_json_has_the_keys_of_the_ground_truth_spec_and_floors_fail_the_run() {
 }
 
 #[test]
+fn two_copies_of_one_invoice_in_one_parallel_batch_are_caught() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inbox = tmp.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let original = std::fs::read(samples().join("zugferd-invoice-de.pdf")).unwrap();
+    std::fs::write(inbox.join("a-mail.pdf"), &original).unwrap();
+    let mut resent = original.clone();
+    resent.extend_from_slice(b"\n% re-sent\n");
+    std::fs::write(inbox.join("b-scan-folder.pdf"), &resent).unwrap();
+    // The exact same bytes a third time: dedup by content hash, not a second result.
+    std::fs::write(inbox.join("c-same-bytes.pdf"), &original).unwrap();
+    let data = tmp.path().join("data");
+    let out = sapllm(
+        &data,
+        &[
+            "process",
+            inbox.to_str().unwrap(),
+            "--json",
+            "--workers",
+            "2",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let items = json(&out)["items"].as_array().unwrap().clone();
+    assert_eq!(items[0]["route"], "auto_approve", "{:#?}", items[0]);
+    assert_eq!(items[1]["route"], "reject");
+    let reasons = items[1]["reasons"].to_string();
+    assert!(reasons.contains("duplicate"), "{reasons}");
+    assert_eq!(items[2]["outcome"], "already_known", "{:#?}", items[2]);
+}
+
+#[test]
 fn doctor_reports_the_verified_native_libraries() {
     let tmp = tempfile::tempdir().unwrap();
     let out = sapllm(tmp.path(), &["doctor"]);

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use sapllm_core::FileKind;
 use sapllm_document::pdf::PdfEngine;
+use sapllm_document::worker::{ReaderPool, ReaderPoolConfig};
 use sapllm_document::{einvoice, sniff};
 
 fn samples() -> PathBuf {
@@ -220,5 +221,125 @@ fn dev_set_pdfs_print_their_invoice_numbers_in_the_text_layer() {
     assert!(
         found * 100 >= checked * 95,
         "invoice numbers found in {found} of {checked} PDFs"
+    );
+}
+
+fn pool(workers: usize, timeout_secs: u64) -> ReaderPool {
+    let mut config = ReaderPoolConfig::new(
+        PathBuf::from(env!("CARGO_BIN_EXE_sapllm-read-worker")),
+        Vec::new(),
+    );
+    config.workers = workers;
+    config.timeout = std::time::Duration::from_secs(timeout_secs);
+    config
+        .env
+        .push(("SAPLLM_READER_TEST_FAULTS".into(), "1".into()));
+    ReaderPool::new(config)
+}
+
+fn with_marker(name: &str, marker: &str) -> Vec<u8> {
+    let mut bytes = std::fs::read(samples().join(name)).unwrap();
+    bytes.extend_from_slice(format!("\n{marker}\n").as_bytes());
+    bytes
+}
+
+#[test]
+fn worker_processes_read_exactly_what_the_in_process_engine_reads() {
+    let pool = pool(2, 30);
+    for name in [
+        "invoice-de-din.pdf",
+        "zugferd-invoice-de.pdf",
+        "invoice-de-multipage.pdf",
+    ] {
+        let bytes = std::fs::read(samples().join(name)).unwrap();
+        assert_eq!(
+            pool.read_pdf(&bytes).unwrap(),
+            engine().read(&bytes).unwrap(),
+            "{name}"
+        );
+    }
+    let bytes = std::fs::read(samples().join("invoice-en-minimal.pdf")).unwrap();
+    let img = pool.render_page(&bytes, 0, 72.0).unwrap();
+    assert_eq!(img, engine().render_page(&bytes, 0, 72.0).unwrap());
+    // Errors keep their reason codes across the process boundary.
+    let encrypted = std::fs::read(samples().join("bad/encrypted.pdf")).unwrap();
+    assert_eq!(
+        pool.read_pdf(&encrypted).unwrap_err().code(),
+        "encrypted_pdf"
+    );
+    let truncated = std::fs::read(samples().join("bad/truncated.pdf")).unwrap();
+    assert_eq!(pool.read_pdf(&truncated).unwrap_err().code(), "corrupt_pdf");
+}
+
+#[test]
+fn a_batch_with_a_crashing_and_a_hanging_file_fails_exactly_those_two() {
+    let pool = pool(2, 3);
+    let good = std::fs::read(samples().join("invoice-fr-boxed.pdf")).unwrap();
+    let mut docs: Vec<(String, Vec<u8>)> = (0..100)
+        .map(|i| (format!("good-{i}"), good.clone()))
+        .collect();
+    docs.insert(
+        17,
+        (
+            "crash".into(),
+            with_marker("invoice-de-din.pdf", "%SAPLLM-TEST-ABORT"),
+        ),
+    );
+    docs.insert(
+        60,
+        (
+            "hang".into(),
+            with_marker("invoice-de-din.pdf", "%SAPLLM-TEST-HANG"),
+        ),
+    );
+
+    // Two threads feed the pool, as a batch would.
+    let results: Vec<(String, Result<usize, String>)> = std::thread::scope(|s| {
+        let (a, b) = docs.split_at(docs.len() / 2);
+        let pool = &pool;
+        let run = move |chunk: &[(String, Vec<u8>)]| {
+            chunk
+                .iter()
+                .map(|(n, d)| {
+                    (
+                        n.clone(),
+                        pool.read_pdf(d)
+                            .map(|c| c.pages.len())
+                            .map_err(|e| format!("{}: {e}", e.code())),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let h1 = s.spawn(move || run(a));
+        let h2 = s.spawn(move || run(b));
+        let mut r = h1.join().unwrap();
+        r.extend(h2.join().unwrap());
+        r
+    });
+    let failed: Vec<&(String, Result<usize, String>)> =
+        results.iter().filter(|(_, r)| r.is_err()).collect();
+    assert_eq!(failed.len(), 2, "{failed:#?}");
+    let reason = |n: &str| {
+        results
+            .iter()
+            .find(|(m, _)| m == n)
+            .unwrap()
+            .1
+            .clone()
+            .unwrap_err()
+    };
+    let crash = reason("crash");
+    assert!(
+        crash.starts_with("reader_crashed") && crash.contains("SIGABRT"),
+        "{crash}"
+    );
+    let hang = reason("hang");
+    assert!(hang.starts_with("reader_timeout"), "{hang}");
+    assert_eq!(
+        results
+            .iter()
+            .filter(|(_, r)| r.as_ref().is_ok_and(|p| *p == 1))
+            .count(),
+        100
     );
 }

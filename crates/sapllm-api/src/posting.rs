@@ -1,0 +1,645 @@
+//! Approving, rejecting and posting to SAP: the use cases over the store's outbox, the
+//! mapping of `sapllm-sap` and the worker of `sapllm-outbox`.
+//!
+//! - **Approve** maps the latest result to SAP's `A_SupplierInvoice` (with the mapping of the
+//!   connection settings) and, in one store transaction, sets the document `approved`, writes
+//!   the audit event with the user's comment and creates the document's one outbox entry.
+//!   A result that cannot be mapped is not approved: the error lists every mapping issue and
+//!   the status stays as it was.
+//! - **Post** runs the outbox worker with an SAP client until the outbox is idle (or only
+//!   entries due later are left), or tries one document now; a document whose posting failed
+//!   is mapped again from its latest result and its entry re-armed before that try.
+//! - **Status** lists the entries with state, attempts, next try, last error, SAP number.
+//!
+//! The connection settings live in `<data dir>/sap.toml` ([`SapSettings`]) and hold no
+//! secret: the password (or OAuth client secret) is only in the OS keyring, under the
+//! settings' `profile` ([`sapllm_sap::CredentialStore`]).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sapllm_core::{ContentHash, DocumentResult};
+use sapllm_outbox::{EntryOutcome, Idle, OutboxWorker, RunReport, WorkerConfig};
+use sapllm_sap::mapping::{
+    MappedInvoice, MappingConfig, MappingContext, MappingIssue, map_invoice,
+};
+use sapllm_sap::{
+    CredentialStore, InvoiceKey, SapClient, SapConnection, Secret, SupplierInvoiceApi,
+};
+use sapllm_store::{
+    DocumentStatus, EnqueueOutcome, NewPosting, OutboxEntry, OutboxFilter, OutboxState,
+    PostingError, PostingTarget, SapDocument, StoreError,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{Api, ApiError};
+
+/// File name of the SAP settings inside the data folder.
+pub const SAP_SETTINGS_FILE: &str = "sap.toml";
+
+/// Keyring account used when the settings name none.
+pub const DEFAULT_PROFILE: &str = "default";
+
+/// The SAP side of the settings: where SAP is, how invoices map to it, how the outbox paces
+/// itself. Never a secret (see the module docs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SapSettings {
+    /// Keyring account of this connection's secret.
+    #[serde(default = "default_profile")]
+    pub profile: String,
+    pub connection: SapConnection,
+    pub mapping: MappingConfig,
+    #[serde(default)]
+    pub outbox: OutboxSettings,
+}
+
+fn default_profile() -> String {
+    DEFAULT_PROFILE.to_owned()
+}
+
+/// The worker's pacing as written in `sap.toml` (all optional; defaults suit a real system).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OutboxSettings {
+    pub lease_secs: u64,
+    pub backoff_base_ms: u64,
+    pub backoff_cap_secs: u64,
+    pub max_sends: u32,
+    pub batch_size: u32,
+    pub max_retry_after_secs: u64,
+}
+
+impl Default for OutboxSettings {
+    fn default() -> Self {
+        let d = WorkerConfig::default();
+        Self {
+            lease_secs: d.lease.as_secs(),
+            backoff_base_ms: u64::try_from(d.backoff_base.as_millis()).unwrap_or(u64::MAX),
+            backoff_cap_secs: d.backoff_cap.as_secs(),
+            max_sends: d.max_sends,
+            batch_size: d.batch_size,
+            max_retry_after_secs: d.max_retry_after.as_secs(),
+        }
+    }
+}
+
+impl OutboxSettings {
+    /// The worker configuration. The lease is raised to at least three request timeouts
+    /// (lookup, CSRF fetch, create) so a live worker never loses an entry mid-call.
+    pub fn worker_config(&self, request_timeout_secs: u64) -> WorkerConfig {
+        let min_lease = request_timeout_secs.saturating_mul(3).saturating_add(5);
+        WorkerConfig {
+            target: PostingTarget::Odata,
+            batch_size: self.batch_size.max(1),
+            lease: Duration::from_secs(self.lease_secs.max(min_lease)),
+            backoff_base: Duration::from_millis(self.backoff_base_ms.max(1)),
+            backoff_cap: Duration::from_secs(self.backoff_cap_secs)
+                .max(Duration::from_millis(self.backoff_base_ms.max(1))),
+            max_sends: self.max_sends.max(1),
+            max_retry_after: Duration::from_secs(self.max_retry_after_secs),
+            ..WorkerConfig::default()
+        }
+    }
+}
+
+impl SapSettings {
+    /// A profile with Basic auth for `user`; the mapping knows only the company code (tax
+    /// codes, suppliers and G/L accounts are added to `sap.toml` by the administrator).
+    pub fn basic(base_url: &str, company_code: &str, user: &str) -> Self {
+        Self {
+            profile: default_profile(),
+            connection: SapConnection::basic(base_url, company_code, user),
+            mapping: MappingConfig {
+                company_code: company_code.to_owned(),
+                tax_codes: Vec::new(),
+                default_gl_account: None,
+                suppliers: Vec::new(),
+                posting_date: Default::default(),
+                long_reference: Default::default(),
+                tax_is_calculated_automatically: false,
+            },
+            outbox: OutboxSettings::default(),
+        }
+    }
+
+    pub fn path(data_dir: &Path) -> PathBuf {
+        data_dir.join(SAP_SETTINGS_FILE)
+    }
+
+    /// The settings of a data folder; `None` when SAP was never configured.
+    pub fn load(data_dir: &Path) -> Result<Option<Self>, ApiError> {
+        let path = Self::path(data_dir);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(ApiError::new(
+                    "config",
+                    format!("cannot read {}: {e}", path.display()),
+                ));
+            }
+        };
+        toml::from_str(&text)
+            .map(Some)
+            .map_err(|e| ApiError::new("config", format!("{} is not valid: {e}", path.display())))
+    }
+
+    /// Writes the settings (atomically: a temporary file renamed over the old one).
+    pub fn save(&self, data_dir: &Path) -> Result<PathBuf, ApiError> {
+        let path = Self::path(data_dir);
+        let body =
+            toml::to_string_pretty(self).map_err(|e| ApiError::new("config", e.to_string()))?;
+        let text = format!(
+            "# SAP connection of SAP_LLM Desktop (written by `sapllm sap configure`).\n\
+             # No secret belongs here: the password is kept in the OS keyring under the profile below.\n\
+             {body}"
+        );
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            ApiError::new(
+                "config",
+                format!("cannot create {}: {e}", data_dir.display()),
+            )
+        })?;
+        let tmp = path.with_extension("toml.tmp");
+        std::fs::write(&tmp, text)
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            .map_err(|e| {
+                ApiError::new("config", format!("cannot write {}: {e}", path.display()))
+            })?;
+        Ok(path)
+    }
+}
+
+/// A document's posting as the document view and the status list show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostingView {
+    pub outbox_id: i64,
+    pub hash: ContentHash,
+    pub state: OutboxState,
+    /// What the clerk reads: "waiting to post", "posted", "posting failed — needs you".
+    pub summary: String,
+    pub idempotency_key: String,
+    pub invoice_key: serde_json::Value,
+    pub attempts: u32,
+    pub sends: u32,
+    /// Pending: the next try; in flight: end of the worker's lease.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_error: Option<PostingError>,
+    pub sap_document: Option<String>,
+    pub sap_fiscal_year: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&OutboxEntry> for PostingView {
+    fn from(e: &OutboxEntry) -> Self {
+        let summary = match e.state {
+            OutboxState::Pending if e.last_error.is_some() => {
+                "waiting to post (retrying)".to_owned()
+            }
+            OutboxState::Pending => "waiting to post".to_owned(),
+            OutboxState::InFlight => "posting now".to_owned(),
+            OutboxState::Posted => match &e.sap_document {
+                Some(SapDocument {
+                    number,
+                    fiscal_year,
+                }) => format!("posted: SAP document {number} / {fiscal_year}"),
+                None => "posted".to_owned(),
+            },
+            OutboxState::Failed => "posting failed — needs you".to_owned(),
+        };
+        Self {
+            outbox_id: e.id,
+            hash: e.document_hash.clone(),
+            state: e.state,
+            summary,
+            idempotency_key: e.idempotency_key.clone(),
+            invoice_key: e.invoice_key.clone(),
+            attempts: e.attempts,
+            sends: e.sends,
+            next_attempt_at: e.state.is_open().then_some(e.next_attempt_at),
+            last_error: e.last_error.clone(),
+            sap_document: e.sap_document.as_ref().map(|s| s.number.clone()),
+            sap_fiscal_year: e.sap_document.as_ref().map(|s| s.fiscal_year.clone()),
+            updated_at: e.updated_at,
+        }
+    }
+}
+
+/// What an approval did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApprovalOutcome {
+    pub hash: ContentHash,
+    pub previous_status: DocumentStatus,
+    pub outcome: EnqueueOutcome,
+    pub posting: PostingView,
+}
+
+/// One line of the posting status.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PostingRow {
+    #[serde(flatten)]
+    pub posting: PostingView,
+    pub file_name: Option<String>,
+    pub document_status: Option<DocumentStatus>,
+}
+
+/// The outbox at a glance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PostingStatus {
+    pub counts: BTreeMap<OutboxState, u64>,
+    pub entries: Vec<PostingRow>,
+}
+
+/// What a posting run did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PostReport {
+    pub run: RunReport,
+    pub idle: Idle,
+    /// Entries still open afterwards (pending or in flight).
+    pub open: u64,
+    pub failed: u64,
+}
+
+/// What posting one document did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PostOneReport {
+    /// `None`: nothing was tried (no open entry, or another worker holds it).
+    pub outcome: Option<EntryOutcome>,
+    /// Whether a failed posting was mapped again and re-armed first.
+    pub rearmed: bool,
+    pub posting: Option<PostingView>,
+}
+
+/// A mapped result: what approving would put in the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PostingPreview {
+    pub hash: ContentHash,
+    pub result_version: u32,
+    pub invoice_key: InvoiceKey,
+    pub payload: serde_json::Value,
+}
+
+/// Maps a result to a posting, or lists what stops it.
+pub type PayloadBuilder<'a> = dyn Fn(&DocumentResult) -> Result<(serde_json::Value, InvoiceKey), Vec<MappingIssue>>
+    + Sync
+    + 'a;
+
+/// The OData payload and the duplicate-check key of a result, with the mapping of `cfg` and
+/// the posting date policy applied to `today`.
+pub fn map_for_odata(
+    result: &DocumentResult,
+    cfg: &MappingConfig,
+    today: chrono::NaiveDate,
+) -> Result<(serde_json::Value, InvoiceKey), Vec<MappingIssue>> {
+    let ctx = MappingContext {
+        today,
+        purchase_order: None,
+    };
+    let mapped: MappedInvoice = map_invoice(result, cfg, &ctx)?;
+    let key = InvoiceKey {
+        company_code: mapped.company_code.clone(),
+        invoicing_party: mapped.supplier.clone(),
+        reference: mapped.reference.clone(),
+    };
+    Ok((sapllm_sap::payload::to_odata(&mapped), key))
+}
+
+fn issues_text(issues: &[MappingIssue]) -> String {
+    issues
+        .iter()
+        .map(|i| format!("{}: {}", i.field, i.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Store refusals (approve / reject guards) as the clerk's error codes.
+fn refusal(e: StoreError, code: &str) -> ApiError {
+    match e {
+        StoreError::InvalidInput(m) => ApiError::new(code, m),
+        other => ApiError::from(other),
+    }
+}
+
+impl Api {
+    /// The SAP settings of this data folder (`not_configured` when there are none).
+    pub fn sap_settings(&self) -> Result<SapSettings, ApiError> {
+        SapSettings::load(&self.settings.data_dir)?.ok_or_else(|| {
+            ApiError::new(
+                "not_configured",
+                "SAP is not configured: run `sapllm sap configure --url … --company-code … --user …`",
+            )
+        })
+    }
+
+    /// Writes `sap.toml` and, when a secret is given, stores it in the OS keyring under the
+    /// profile. The file is written first: a keyring failure leaves the settings in place
+    /// and says so (code `credentials`).
+    pub fn configure_sap(
+        &self,
+        settings: &SapSettings,
+        secret: Option<&Secret>,
+    ) -> Result<PathBuf, ApiError> {
+        let path = settings.save(&self.settings.data_dir)?;
+        if let Some(secret) = secret {
+            CredentialStore::new()
+                .store(&settings.profile, secret)
+                .map_err(|e| {
+                    ApiError::new(
+                        "credentials",
+                        format!(
+                            "{} was written, but the password could not be stored: {e}",
+                            path.display()
+                        ),
+                    )
+                })?;
+        }
+        Ok(path)
+    }
+
+    /// An SAP client from the settings, with the secret from the OS keyring — or `secret`
+    /// when given (an unattended run that passes it on standard input; it is never stored).
+    pub fn sap_client(&self, secret: Option<Secret>) -> Result<SapClient, ApiError> {
+        let settings = self.sap_settings()?;
+        let secret = match secret {
+            Some(s) => s,
+            None => CredentialStore::new()
+                .load(&settings.profile)
+                .map_err(|e| ApiError::new("credentials", e.to_string()))?
+                .ok_or_else(|| {
+                    ApiError::new(
+                        "credentials",
+                        format!(
+                            "no password stored for SAP profile '{}': run `sapllm sap configure … --password-stdin`",
+                            settings.profile
+                        ),
+                    )
+                })?,
+        };
+        SapClient::new(settings.connection, secret)
+            .map_err(|e| ApiError::new("config", e.to_string()))
+    }
+
+    /// What approving this document would post (or why it cannot be posted).
+    pub async fn posting_preview(&self, id: &str) -> Result<PostingPreview, ApiError> {
+        let settings = self.sap_settings()?;
+        let today = self.store.now().date_naive();
+        self.preview_with(id, &|r| map_for_odata(r, &settings.mapping, today))
+            .await
+    }
+
+    async fn preview_with(
+        &self,
+        id: &str,
+        build: &PayloadBuilder<'_>,
+    ) -> Result<PostingPreview, ApiError> {
+        let hash = self.store.find_by_prefix(id).await?;
+        let (version, result) = self.store.latest_result(&hash).await?.ok_or_else(|| {
+            ApiError::new(
+                "not_approvable",
+                format!("document {} has no result to post", hash.short()),
+            )
+        })?;
+        let (payload, invoice_key) = build(&result).map_err(|issues| {
+            ApiError::new(
+                "mapping",
+                format!("cannot be posted to SAP as it is: {}", issues_text(&issues)),
+            )
+        })?;
+        Ok(PostingPreview {
+            hash,
+            result_version: version,
+            invoice_key,
+            payload,
+        })
+    }
+
+    /// A person approves a document (`to_review` or `ready_to_post` only): its latest result
+    /// is mapped with the SAP settings and, in one step, the status becomes `approved`, the
+    /// comment goes into the audit log and the outbox entry is created. Refused — status
+    /// unchanged — when the result cannot be mapped (code `mapping`, every issue listed) or
+    /// the status does not allow it (code `not_approvable`).
+    pub async fn approve(
+        &self,
+        id: &str,
+        user: &str,
+        comment: Option<&str>,
+    ) -> Result<ApprovalOutcome, ApiError> {
+        let settings = self.sap_settings()?;
+        let today = self.store.now().date_naive();
+        self.approve_with(id, user, comment, &|r| {
+            map_for_odata(r, &settings.mapping, today)
+        })
+        .await
+    }
+
+    /// [`Api::approve`] with the payload built by `build` (tests, other targets).
+    pub async fn approve_with(
+        &self,
+        id: &str,
+        user: &str,
+        comment: Option<&str>,
+        build: &PayloadBuilder<'_>,
+    ) -> Result<ApprovalOutcome, ApiError> {
+        let user = user.trim();
+        if user.is_empty() {
+            return Err(ApiError::new(
+                "invalid_input",
+                "an approval needs a user name",
+            ));
+        }
+        let hash = self.store.find_by_prefix(id).await?;
+        let doc = self.store.document(&hash).await?;
+        if !sapllm_store::APPROVABLE.contains(&doc.status) {
+            let why = match doc.status {
+                DocumentStatus::Approved => {
+                    "it is already approved (see `sapllm sap status`)".to_owned()
+                }
+                DocumentStatus::Posted => "it is already posted to SAP".to_owned(),
+                other => format!(
+                    "it is {other}; only documents to review or ready to post can be approved"
+                ),
+            };
+            return Err(ApiError::new(
+                "not_approvable",
+                format!("document {} cannot be approved: {why}", hash.short()),
+            ));
+        }
+        let preview = self.preview_with(hash.as_str(), build).await?;
+        let posting = NewPosting {
+            target: PostingTarget::Odata,
+            payload: preview.payload,
+            invoice_key: serde_json::to_value(&preview.invoice_key)
+                .map_err(|e| ApiError::new("internal", e.to_string()))?,
+        };
+        let done = self
+            .store
+            .approve(&hash, user, comment, &posting)
+            .await
+            .map_err(|e| refusal(e, "not_approvable"))?;
+        Ok(ApprovalOutcome {
+            hash,
+            previous_status: done.previous_status,
+            outcome: done.outcome,
+            posting: PostingView::from(&done.entry),
+        })
+    }
+
+    /// A person rejects a document, with a reason. Refused while its posting is under way
+    /// (code `posting_in_progress`) or when it is posted (`not_rejectable`).
+    pub async fn reject(
+        &self,
+        id: &str,
+        user: &str,
+        comment: &str,
+    ) -> Result<DocumentStatus, ApiError> {
+        let hash = self.store.find_by_prefix(id).await?;
+        if let Some(e) = self.store.outbox_entry_for(&hash).await? {
+            if e.state.is_open() {
+                return Err(ApiError::new(
+                    "posting_in_progress",
+                    format!(
+                        "document {} is being posted to SAP ({}); wait until it is posted or fails",
+                        hash.short(),
+                        e.state
+                    ),
+                ));
+            }
+        }
+        self.store
+            .reject(&hash, user.trim(), comment)
+            .await
+            .map_err(|e| refusal(e, "not_rejectable"))
+    }
+
+    /// Runs the outbox with `sap` until it is idle, or until only entries due more than
+    /// `max_wait` from now are left (offline, or SAP asked to wait).
+    pub async fn post_pending<A: SupplierInvoiceApi>(
+        &self,
+        sap: A,
+        max_wait: Duration,
+    ) -> Result<PostReport, ApiError> {
+        let config = self.worker_config()?;
+        let mut worker = OutboxWorker::new(self.store.clone(), sap, config)
+            .map_err(|e| ApiError::new("config", e.to_string()))?;
+        let (run, idle) = worker
+            .run_until_idle(max_wait)
+            .await
+            .map_err(worker_error)?;
+        let counts = self.store.outbox_counts().await?;
+        Ok(PostReport {
+            run,
+            idle,
+            open: counts[&OutboxState::Pending] + counts[&OutboxState::InFlight],
+            failed: counts[&OutboxState::Failed],
+        })
+    }
+
+    /// Tries one document's posting now. A failed posting is mapped again from the latest
+    /// result and its entry re-armed first (the clerk fixed the cause); a pending one is
+    /// tried at once whatever its schedule.
+    pub async fn post_document<A: SupplierInvoiceApi>(
+        &self,
+        id: &str,
+        sap: A,
+    ) -> Result<PostOneReport, ApiError> {
+        let settings = self.sap_settings()?;
+        let today = self.store.now().date_naive();
+        self.post_document_with(id, sap, &|r| map_for_odata(r, &settings.mapping, today))
+            .await
+    }
+
+    /// [`Api::post_document`] with the payload built by `build`.
+    pub async fn post_document_with<A: SupplierInvoiceApi>(
+        &self,
+        id: &str,
+        sap: A,
+        build: &PayloadBuilder<'_>,
+    ) -> Result<PostOneReport, ApiError> {
+        let hash = self.store.find_by_prefix(id).await?;
+        let entry = self.store.outbox_entry_for(&hash).await?.ok_or_else(|| {
+            ApiError::new(
+                "not_approved",
+                format!(
+                    "document {} was never approved: approve it first",
+                    hash.short()
+                ),
+            )
+        })?;
+        let mut rearmed = false;
+        if entry.state == OutboxState::Failed {
+            let preview = self.preview_with(hash.as_str(), build).await?;
+            let posting = NewPosting {
+                target: entry.target,
+                payload: preview.payload,
+                invoice_key: serde_json::to_value(&preview.invoice_key)
+                    .map_err(|e| ApiError::new("internal", e.to_string()))?,
+            };
+            self.store
+                .enqueue_posting(&hash, &posting, "clerk")
+                .await
+                .map_err(|e| refusal(e, "not_approvable"))?;
+            rearmed = true;
+        }
+        let config = self.worker_config()?;
+        let mut worker = OutboxWorker::new(self.store.clone(), sap, config)
+            .map_err(|e| ApiError::new("config", e.to_string()))?;
+        let outcome = worker.post_document(&hash).await.map_err(worker_error)?;
+        let posting = self
+            .store
+            .outbox_entry_for(&hash)
+            .await?
+            .as_ref()
+            .map(PostingView::from);
+        Ok(PostOneReport {
+            outcome,
+            rearmed,
+            posting,
+        })
+    }
+
+    /// Counts per state and the entries (most recently changed first), with their documents'
+    /// file names and statuses.
+    pub async fn posting_status(&self, filter: &OutboxFilter) -> Result<PostingStatus, ApiError> {
+        let counts = self.store.outbox_counts().await?;
+        let mut entries = Vec::new();
+        for e in self.store.outbox_entries(filter).await? {
+            let doc = self.store.document(&e.document_hash).await.ok();
+            entries.push(PostingRow {
+                posting: PostingView::from(&e),
+                file_name: doc.as_ref().map(|d| d.file_name.clone()),
+                document_status: doc.map(|d| d.status),
+            });
+        }
+        Ok(PostingStatus { counts, entries })
+    }
+
+    /// The posting of one document, if it was ever approved.
+    pub async fn posting_of(&self, hash: &ContentHash) -> Result<Option<PostingView>, ApiError> {
+        Ok(self
+            .store
+            .outbox_entry_for(hash)
+            .await?
+            .as_ref()
+            .map(PostingView::from))
+    }
+
+    fn worker_config(&self) -> Result<WorkerConfig, ApiError> {
+        let settings = SapSettings::load(&self.settings.data_dir)?;
+        Ok(match settings {
+            Some(s) => s.outbox.worker_config(s.connection.timeout_secs),
+            None => WorkerConfig::default(),
+        })
+    }
+}
+
+fn worker_error(e: sapllm_outbox::WorkerError) -> ApiError {
+    match e {
+        sapllm_outbox::WorkerError::Connection(p) => {
+            ApiError::new("sap_connection", format!("{}: {}", p.code, p.message))
+        }
+        sapllm_outbox::WorkerError::Store(s) => ApiError::from(s),
+        other => ApiError::new("outbox", other.to_string()),
+    }
+}
