@@ -74,7 +74,10 @@ fn amount_key(s: &str) -> Option<String> {
 }
 
 fn cell_plain(line: &LineItem, key: LineKey) -> Option<String> {
-    line.cells.get(&key).map(|c| c.value.to_plain())
+    line.cells.get(&key).map(|c| match &c.value {
+        sapllm_core::FieldValue::Amount(d) => d.normalize().to_string(),
+        other => other.to_plain(),
+    })
 }
 
 /// Whether a predicted cell agrees with a true line value.
@@ -456,8 +459,12 @@ const CII_INVOICE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
  </rsm:SupplyChainTradeTransaction>
 </rsm:CrossIndustryInvoice>"#;
 
+/// The value as a string, amounts without trailing zeros (so expectations read as written).
 fn plain(inv: &EInvoice, key: FieldKey) -> Option<String> {
-    inv.fields.get(&key).map(|f| f.value.to_plain())
+    inv.fields.get(&key).map(|f| match &f.value {
+        sapllm_core::FieldValue::Amount(d) => d.normalize().to_string(),
+        other => other.to_plain(),
+    })
 }
 
 fn dec(s: &str) -> Decimal {
