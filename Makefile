@@ -14,15 +14,18 @@ STAMP := .cache/.setup-done
 
 setup: $(STAMP)
 
-$(STAMP): scripts/setup.sh scripts/native-libs.txt
+$(STAMP): scripts/setup.sh scripts/native-libs.txt $(wildcard scripts/models.txt) tests/sap-server/package-lock.json
 	scripts/setup.sh
 
 # Exit status 3 means "some documents failed": the samples include bad files on purpose.
 run: setup
 	$(SAPLLM) process samples || test $$? -eq 3
 
+# The credential tests need a real Secret Service: with-keyring.sh runs the suite inside its own
+# D-Bus session with an unlocked gnome-keyring, and SAPLLM_REQUIRE_KEYRING=1 makes them fail
+# (not skip) if it is not reachable.
 test: setup
-	$(CARGO) test --workspace --no-fail-fast
+	SAPLLM_REQUIRE_KEYRING=1 scripts/with-keyring.sh $(CARGO) test --workspace --no-fail-fast
 
 bench: setup
 	$(SAPLLM) bench samples --iterations 50

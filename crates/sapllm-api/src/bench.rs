@@ -210,3 +210,315 @@ pub fn reader_scaling(
     }
     Ok(points)
 }
+
+// ---------------------------------------------------------------------------------------------
+// OCR section: the OCR engine page by page against a reference text, and Tesseract (when
+// installed) on the same page images, side by side.
+
+/// Options of the OCR section.
+#[derive(Debug, Clone, Copy)]
+pub struct OcrBenchOptions {
+    /// Resolution PDF pages are rendered at (the pipeline's, 200 dpi).
+    pub dpi: f32,
+    /// Also run Tesseract (`eng+deu`, `OMP_THREAD_LIMIT=1`) when it is on the PATH.
+    pub tesseract: bool,
+}
+
+impl Default for OcrBenchOptions {
+    fn default() -> Self {
+        Self {
+            dpi: sapllm_pipeline::preprocessing::OCR_DPI,
+            tesseract: true,
+        }
+    }
+}
+
+/// One engine on one set of pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct OcrSetStats {
+    /// `scans` (image pages with a reference text `X.ocr.txt`, as written by the scan
+    /// generator) or `renders` (digital PDF pages rendered, their text layer the reference).
+    pub set: String,
+    pub pages: usize,
+    pub reference_chars: usize,
+    pub errors: usize,
+    /// Character error rate: edit distance / reference characters, whitespace normalised.
+    pub cer: f64,
+    /// CPU time per page (this thread for the built-in engine; the child process for
+    /// Tesseract).
+    pub cpu_ms: Percentiles,
+    pub wall_ms: Percentiles,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OcrEngineStats {
+    pub engine: String,
+    pub sets: Vec<OcrSetStats>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OcrBenchReport {
+    pub model: String,
+    pub provider: String,
+    pub threads: usize,
+    pub dpi: f32,
+    pub engines: Vec<OcrEngineStats>,
+    /// Why Tesseract did not run, when it did not.
+    pub tesseract_note: Option<String>,
+    pub skipped: Vec<(String, String)>,
+}
+
+/// A page to read and what it says.
+struct RefPage {
+    set: &'static str,
+    image: image::RgbImage,
+    dpi: f32,
+    reference: String,
+}
+
+#[derive(Default)]
+struct Acc {
+    count: sapllm_ml::metrics::CerCount,
+    pages: usize,
+    cpu: Vec<f64>,
+    wall: Vec<f64>,
+}
+
+impl Acc {
+    fn stats(self, set: &str) -> OcrSetStats {
+        OcrSetStats {
+            set: set.to_owned(),
+            pages: self.pages,
+            reference_chars: self.count.chars,
+            errors: self.count.errors,
+            cer: self.count.rate(),
+            cpu_ms: percentiles(self.cpu),
+            wall_ms: percentiles(self.wall),
+        }
+    }
+}
+
+/// Runs the OCR section on `files`. Fails with `ocr_unavailable` when the engine has no OCR.
+pub fn bench_ocr(
+    engine: &Engine,
+    files: &[PathBuf],
+    options: OcrBenchOptions,
+) -> Result<OcrBenchReport, ApiError> {
+    use sapllm_ml::metrics::{CerCount, reading_text};
+    let ocr = match engine.ocr() {
+        crate::OcrStatus::Ready(o) => o.clone(),
+        crate::OcrStatus::Off => {
+            return Err(ApiError::new("ocr_unavailable", "OCR is switched off (SAPLLM_OCR_MODEL=off)"));
+        }
+        crate::OcrStatus::Unavailable { message, .. } => {
+            return Err(ApiError::new("ocr_unavailable", message.clone()));
+        }
+    };
+    let tesseract = if options.tesseract { tesseract_version() } else { Err("not requested".into()) };
+    let mut skipped = Vec::new();
+    let mut sets: Vec<&'static str> = Vec::new();
+    let mut ours: std::collections::BTreeMap<&'static str, Acc> = Default::default();
+    let mut theirs: std::collections::BTreeMap<&'static str, Acc> = Default::default();
+    let mut warmed = false;
+    for file in files {
+        let pages = match reference_pages(file, options.dpi) {
+            Ok(p) => p,
+            Err(e) => {
+                skipped.push((file.display().to_string(), e));
+                continue;
+            }
+        };
+        for p in pages {
+            if !sets.contains(&p.set) {
+                sets.push(p.set);
+            }
+            if !warmed {
+                // Session start-up (memory arenas, kernels) is not per-page cost.
+                let _ = ocr.recognize_timed(&p.image, p.dpi, 0);
+                warmed = true;
+            }
+            let wall = Instant::now();
+            let (page, t) = ocr
+                .recognize_timed(&p.image, p.dpi, 0)
+                .map_err(|e| ApiError::new(e.code(), e.to_string()))?;
+            let acc = ours.entry(p.set).or_default();
+            acc.wall.push(wall.elapsed().as_secs_f64() * 1e3);
+            acc.cpu.push(t.cpu.unwrap_or(t.total).as_secs_f64() * 1e3);
+            acc.count.add(CerCount::of(&p.reference, &reading_text(&page.words)));
+            acc.pages += 1;
+            if tesseract.is_ok() {
+                match run_tesseract(&p.image, p.dpi) {
+                    Ok((words, cpu, wall)) => {
+                        let acc = theirs.entry(p.set).or_default();
+                        acc.cpu.push(cpu);
+                        acc.wall.push(wall);
+                        acc.count.add(CerCount::of(&p.reference, &reading_text(&words)));
+                        acc.pages += 1;
+                    }
+                    Err(e) => skipped.push((file.display().to_string(), format!("tesseract: {e}"))),
+                }
+            }
+        }
+    }
+    let collect = |mut m: std::collections::BTreeMap<&'static str, Acc>| -> Vec<OcrSetStats> {
+        sets.iter()
+            .filter_map(|s| m.remove(s).map(|a| a.stats(s)))
+            .collect()
+    };
+    let info = ocr.info();
+    let mut engines = vec![OcrEngineStats {
+        engine: format!("{} ({})", info.model.name, info.model.source),
+        sets: collect(ours),
+    }];
+    let tesseract_note = match &tesseract {
+        Ok(v) => {
+            engines.push(OcrEngineStats {
+                engine: format!("{v} eng+deu, OMP_THREAD_LIMIT=1"),
+                sets: collect(theirs),
+            });
+            None
+        }
+        Err(e) => Some(e.clone()),
+    };
+    Ok(OcrBenchReport {
+        model: info.model.name.clone(),
+        provider: info.provider.to_owned(),
+        threads: info.threads,
+        dpi: options.dpi,
+        engines,
+        tesseract_note,
+        skipped,
+    })
+}
+
+/// The pages of `file` with their reference texts: a scan with an `X.ocr.txt` sidecar, or the
+/// digital pages of a PDF (rendered; text layer as reference).
+fn reference_pages(file: &std::path::Path, dpi: f32) -> Result<Vec<RefPage>, String> {
+    use sapllm_core::FileKind;
+    use sapllm_document::pdf::PdfEngine;
+    let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
+    let kind = sapllm_document::sniff::sniff(&bytes).map_err(|e| e.to_string())?;
+    let sidecar = file.with_extension("ocr.txt");
+    if let Ok(text) = std::fs::read_to_string(&sidecar) {
+        let refs: Vec<String> = text.split("\n\u{c}\n").map(str::to_owned).collect();
+        let images: Vec<(image::RgbImage, f32)> = if kind == FileKind::Pdf {
+            let pdf = PdfEngine::global(None).map_err(|e| e.to_string())?;
+            (0..refs.len() as u32)
+                .map(|i| pdf.render_page(&bytes, i, dpi).map(|img| (img, dpi)))
+                .collect::<Result<_, _>>()
+                .map_err(|e| e.to_string())?
+        } else if kind.is_image() {
+            sapllm_ml::input::decode(&bytes, kind)
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .map(|p| (p.image, p.dpi))
+                .collect()
+        } else {
+            return Err("an OCR reference next to a file that is no page".into());
+        };
+        if images.len() != refs.len() {
+            return Err(format!("{} pages but {} reference texts", images.len(), refs.len()));
+        }
+        return Ok(images
+            .into_iter()
+            .zip(refs)
+            .map(|((image, dpi), reference)| RefPage { set: "scans", image, dpi, reference })
+            .collect());
+    }
+    if kind != FileKind::Pdf {
+        return Err("no reference text (X.ocr.txt)".into());
+    }
+    let pdf = PdfEngine::global(None).map_err(|e| e.to_string())?;
+    let content = pdf.read(&bytes).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for (page, usable) in content.pages.iter().zip(&content.usable_text) {
+        if !usable {
+            continue;
+        }
+        let image = pdf.render_page(&bytes, page.index, dpi).map_err(|e| e.to_string())?;
+        out.push(RefPage {
+            set: "renders",
+            image,
+            dpi,
+            reference: sapllm_ml::metrics::reading_text(&page.words),
+        });
+    }
+    if out.is_empty() {
+        return Err("no page with a text layer to compare against".into());
+    }
+    Ok(out)
+}
+
+/// `tesseract --version`'s first line, or why it cannot run.
+fn tesseract_version() -> Result<String, String> {
+    let out = std::process::Command::new("tesseract")
+        .arg("--version")
+        .output()
+        .map_err(|_| "tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-deu)".to_owned())?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let langs = std::process::Command::new("tesseract")
+        .arg("--list-langs")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+        .unwrap_or_default();
+    if !langs.lines().any(|l| l.trim() == "deu") {
+        return Err("tesseract has no German data (apt-get install tesseract-ocr-deu)".into());
+    }
+    Ok(text.lines().next().unwrap_or("tesseract").trim().to_owned())
+}
+
+/// CPU time of this process's waited-for children, seconds (`/proc/self/stat` cutime+cstime).
+fn children_cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may contain spaces) start at state (field 3).
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(13)?.parse::<f64>().ok()? + f.get(14)?.parse::<f64>().ok()?;
+    // USER_HZ is 100 on Linux.
+    Some(ticks / 100.0)
+}
+
+/// Tesseract on one page image: its words in page space, CPU ms and wall ms.
+fn run_tesseract(img: &image::RgbImage, dpi: f32) -> Result<(Vec<sapllm_core::Word>, f64, f64), String> {
+    let path = std::env::temp_dir().join(format!(
+        "sapllm-bench-{}-{}.png",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ));
+    img.save(&path).map_err(|e| e.to_string())?;
+    let cpu0 = children_cpu_secs();
+    let t = Instant::now();
+    let out = std::process::Command::new("tesseract")
+        .arg(&path)
+        .arg("stdout")
+        .args(["-l", "eng+deu", "--dpi"])
+        .arg(format!("{}", dpi.round()))
+        .arg("tsv")
+        .env("OMP_THREAD_LIMIT", "1")
+        .output();
+    let wall = t.elapsed().as_secs_f64() * 1e3;
+    let _ = std::fs::remove_file(&path);
+    let out = out.map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("failed").to_owned());
+    }
+    let cpu = children_cpu_secs().zip(cpu0).map_or(wall, |(b, a)| (b - a) * 1e3);
+    let mut words = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines().skip(1) {
+        let c: Vec<&str> = line.split('\t').collect();
+        if c.len() < 12 || c[0] != "5" || c[11].trim().is_empty() {
+            continue;
+        }
+        let num = |i: usize| c[i].parse::<f32>().unwrap_or(0.0);
+        let (l, t, w, h) = (num(6), num(7), num(8), num(9));
+        words.push(sapllm_core::Word {
+            text: c[11].trim().to_owned(),
+            bbox: sapllm_ml::pixels_to_points(l, t, l + w, t + h, dpi),
+            confidence: (num(10) / 100.0).clamp(0.0, 1.0),
+        });
+    }
+    Ok((words, cpu, wall))
+}

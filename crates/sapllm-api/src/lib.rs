@@ -10,6 +10,7 @@
 
 pub mod bench;
 pub mod eval;
+pub mod fuzz;
 mod inputs;
 pub mod posting;
 mod prior;
@@ -23,6 +24,7 @@ use sapllm_document::worker::{ReaderPool, ReaderPoolConfig};
 use sapllm_pipeline::config::PipelineConfig;
 use sapllm_pipeline::extraction::{FieldExtractor, RuleExtractor};
 use sapllm_pipeline::pipeline::{Clock, Pipeline, SystemClock};
+use sapllm_pipeline::preprocessing::WithOcr;
 use sapllm_store::Store;
 use serde::{Deserialize, Serialize};
 
@@ -134,6 +136,70 @@ impl Settings {
 #[derive(Clone, Debug)]
 pub struct Engine {
     pipeline: Arc<Pipeline>,
+    ocr: OcrStatus,
+}
+
+/// Whether OCR is plugged in, and if not, why.
+#[derive(Clone, Debug)]
+pub enum OcrStatus {
+    Ready(Arc<sapllm_ml::ocr::OcrEngine>),
+    /// Switched off with `SAPLLM_OCR_MODEL=off`.
+    Off,
+    /// Models or ONNX Runtime missing (or broken): scans go to review with `needs_ocr`.
+    Unavailable { code: String, message: String },
+}
+
+/// Every model of the catalog and where it was found (or why not), for `doctor`.
+pub fn ocr_catalog() -> Vec<(String, Result<String, String>)> {
+    let catalog = sapllm_ml::catalog::Catalog::discover(None);
+    sapllm_ml::catalog::model_names()
+        .into_iter()
+        .map(|name| {
+            let found = catalog
+                .find(&name)
+                .map(|m| {
+                    format!(
+                        "{} ({:.1} MB from {}, found: {:?}, checksums match the pins)",
+                        m.dir.display(),
+                        m.bytes as f64 / 1e6,
+                        m.source,
+                        m.origin
+                    )
+                })
+                .map_err(|e| e.to_string());
+            (name, found)
+        })
+        .collect()
+}
+
+/// The OCR engine the environment asks for: `SAPLLM_OCR_MODEL` = `fast` (default, PP-OCRv6
+/// tiny), `accurate` (PP-OCRv6 small), a catalog name, or `off`; `SAPLLM_OCR_THREADS` =
+/// intra-op threads (default 1); `SAPLLM_MODELS_DIR` = models folder (catalog search order).
+pub fn ocr_from_env() -> OcrStatus {
+    use sapllm_ml::ocr::{OcrConfig, OcrEngine};
+    let choice = std::env::var("SAPLLM_OCR_MODEL").unwrap_or_default();
+    let mut config = match choice.as_str() {
+        "off" | "none" => return OcrStatus::Off,
+        "" | "fast" => OcrConfig::fast(),
+        "accurate" => OcrConfig::accurate(),
+        name => OcrConfig {
+            model: name.to_owned(),
+            ..OcrConfig::fast()
+        },
+    };
+    if let Some(t) = std::env::var("SAPLLM_OCR_THREADS").ok().and_then(|v| v.parse().ok()) {
+        config.threads = t;
+    }
+    match OcrEngine::new(config) {
+        Ok(e) => OcrStatus::Ready(Arc::new(e)),
+        Err(e) => {
+            tracing::warn!("OCR unavailable, scans go to review: {e}");
+            OcrStatus::Unavailable {
+                code: e.code().to_owned(),
+                message: e.to_string(),
+            }
+        }
+    }
 }
 
 impl Engine {
@@ -173,13 +239,56 @@ impl Engine {
                 Arc::new(PoolReader(ReaderPool::new(pool)))
             }
         };
+        // OCR for scans and images when its models are installed; without them scans go to
+        // review with `needs_ocr`, as before. Worker readers do not render, so pages are
+        // rendered in this process (PDFium bound on first use).
+        let ocr = ocr_from_env();
+        let reader: Arc<dyn sapllm_pipeline::preprocessing::PdfReader> = match &ocr {
+            OcrStatus::Ready(engine) => {
+                let with = WithOcr::new(reader, engine.clone());
+                Arc::new(match settings.reader {
+                    ReaderMode::InProcess => with,
+                    ReaderMode::Workers { .. } => {
+                        with.rendering_with(Arc::new(LazyRenderer(settings.pdfium_path.clone())))
+                    }
+                })
+            }
+            _ => reader,
+        };
         Ok(Self {
             pipeline: Arc::new(Pipeline::new(config, reader, extractor, clock)),
+            ocr,
         })
     }
 
     pub fn pipeline(&self) -> &Pipeline {
         &self.pipeline
+    }
+
+    /// Whether OCR is plugged in (for `doctor` and `bench`).
+    pub fn ocr(&self) -> &OcrStatus {
+        &self.ocr
+    }
+}
+
+/// Renders pages with the in-process PDFium, bound on first use.
+struct LazyRenderer(Option<PathBuf>);
+
+impl sapllm_pipeline::preprocessing::PdfReader for LazyRenderer {
+    fn read_pdf(
+        &self,
+        bytes: &[u8],
+    ) -> Result<sapllm_document::pdf::PdfContent, sapllm_document::DocumentError> {
+        PdfEngine::global(self.0.as_deref())?.read(bytes)
+    }
+
+    fn render_page(
+        &self,
+        bytes: &[u8],
+        page_index: u32,
+        dpi: f32,
+    ) -> Result<image::RgbImage, sapllm_document::DocumentError> {
+        PdfEngine::global(self.0.as_deref())?.render_page(bytes, page_index, dpi)
     }
 }
 
@@ -204,6 +313,15 @@ impl sapllm_pipeline::preprocessing::PdfReader for PdfReaderRef {
         bytes: &[u8],
     ) -> Result<sapllm_document::pdf::PdfContent, sapllm_document::DocumentError> {
         self.0.read(bytes)
+    }
+
+    fn render_page(
+        &self,
+        bytes: &[u8],
+        page_index: u32,
+        dpi: f32,
+    ) -> Result<image::RgbImage, sapllm_document::DocumentError> {
+        self.0.render_page(bytes, page_index, dpi)
     }
 }
 

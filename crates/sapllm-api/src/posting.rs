@@ -21,7 +21,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sapllm_core::{ContentHash, DocumentResult};
-use sapllm_outbox::{EntryOutcome, Idle, OutboxWorker, RunReport, WorkerConfig};
+pub use sapllm_outbox::{EntryOutcome, Idle, RunReport};
+use sapllm_outbox::{OutboxWorker, WorkerConfig};
 use sapllm_sap::mapping::{
     MappedInvoice, MappingConfig, MappingContext, MappingIssue, map_invoice,
 };
@@ -35,6 +36,9 @@ use sapllm_store::{
 use serde::{Deserialize, Serialize};
 
 use crate::{Api, ApiError};
+
+pub use sapllm_sap::{ConnectionCheck, ConnectionReport, Secret as SapSecret};
+pub use sapllm_store::{OutboxFilter as PostingFilter, OutboxState as PostingState};
 
 /// File name of the SAP settings inside the data folder.
 pub const SAP_SETTINGS_FILE: &str = "sap.toml";
@@ -65,10 +69,12 @@ fn default_profile() -> String {
 pub struct OutboxSettings {
     pub lease_secs: u64,
     pub backoff_base_ms: u64,
-    pub backoff_cap_secs: u64,
+    pub backoff_cap_ms: u64,
     pub max_sends: u32,
     pub batch_size: u32,
     pub max_retry_after_secs: u64,
+    /// After a create whose outcome is unknown, wait at least this long before asking SAP.
+    pub settle_after_unknown_ms: u64,
 }
 
 impl Default for OutboxSettings {
@@ -77,28 +83,32 @@ impl Default for OutboxSettings {
         Self {
             lease_secs: d.lease.as_secs(),
             backoff_base_ms: u64::try_from(d.backoff_base.as_millis()).unwrap_or(u64::MAX),
-            backoff_cap_secs: d.backoff_cap.as_secs(),
+            backoff_cap_ms: u64::try_from(d.backoff_cap.as_millis()).unwrap_or(u64::MAX),
             max_sends: d.max_sends,
             batch_size: d.batch_size,
             max_retry_after_secs: d.max_retry_after.as_secs(),
+            settle_after_unknown_ms: u64::try_from(d.settle_after_unknown.as_millis())
+                .unwrap_or(u64::MAX),
         }
     }
 }
 
 impl OutboxSettings {
-    /// The worker configuration. The lease is raised to at least three request timeouts
-    /// (lookup, CSRF fetch, create) so a live worker never loses an entry mid-call.
+    /// The worker configuration. The lease is raised to at least five request timeouts (a
+    /// create may take a token, a CSRF fetch, the post, a CSRF re-fetch and a second post)
+    /// so a live worker never loses an entry in the middle of a call.
     pub fn worker_config(&self, request_timeout_secs: u64) -> WorkerConfig {
-        let min_lease = request_timeout_secs.saturating_mul(3).saturating_add(5);
+        let min_lease = request_timeout_secs.saturating_mul(5).saturating_add(5);
         WorkerConfig {
             target: PostingTarget::Odata,
             batch_size: self.batch_size.max(1),
             lease: Duration::from_secs(self.lease_secs.max(min_lease)),
             backoff_base: Duration::from_millis(self.backoff_base_ms.max(1)),
-            backoff_cap: Duration::from_secs(self.backoff_cap_secs)
+            backoff_cap: Duration::from_millis(self.backoff_cap_ms)
                 .max(Duration::from_millis(self.backoff_base_ms.max(1))),
             max_sends: self.max_sends.max(1),
             max_retry_after: Duration::from_secs(self.max_retry_after_secs),
+            settle_after_unknown: Duration::from_millis(self.settle_after_unknown_ms),
             ..WorkerConfig::default()
         }
     }
@@ -381,6 +391,13 @@ impl Api {
             .map_err(|e| ApiError::new("config", e.to_string()))
     }
 
+    /// Checks the connection step by step without changing anything (credentials, each
+    /// service's metadata, a CSRF token).
+    pub async fn test_sap(&self, secret: Option<Secret>) -> Result<ConnectionReport, ApiError> {
+        let client = self.sap_client(secret)?;
+        Ok(client.test_connection().await)
+    }
+
     /// What approving this document would post (or why it cannot be posted).
     pub async fn posting_preview(&self, id: &str) -> Result<PostingPreview, ApiError> {
         let settings = self.sap_settings()?;
@@ -542,18 +559,22 @@ impl Api {
     pub async fn post_document<A: SupplierInvoiceApi>(
         &self,
         id: &str,
+        user: &str,
         sap: A,
     ) -> Result<PostOneReport, ApiError> {
         let settings = self.sap_settings()?;
         let today = self.store.now().date_naive();
-        self.post_document_with(id, sap, &|r| map_for_odata(r, &settings.mapping, today))
-            .await
+        self.post_document_with(id, user, sap, &|r| {
+            map_for_odata(r, &settings.mapping, today)
+        })
+        .await
     }
 
     /// [`Api::post_document`] with the payload built by `build`.
     pub async fn post_document_with<A: SupplierInvoiceApi>(
         &self,
         id: &str,
+        user: &str,
         sap: A,
         build: &PayloadBuilder<'_>,
     ) -> Result<PostOneReport, ApiError> {
@@ -577,7 +598,7 @@ impl Api {
                     .map_err(|e| ApiError::new("internal", e.to_string()))?,
             };
             self.store
-                .enqueue_posting(&hash, &posting, "clerk")
+                .enqueue_posting(&hash, &posting, user)
                 .await
                 .map_err(|e| refusal(e, "not_approvable"))?;
             rearmed = true;
@@ -641,5 +662,208 @@ fn worker_error(e: sapllm_outbox::WorkerError) -> ApiError {
         }
         sapllm_outbox::WorkerError::Store(s) => ApiError::from(s),
         other => ApiError::new("outbox", other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Settings;
+    use sapllm_core::{FieldKey, FileKind, Route};
+    use sapllm_outbox::fake::{CreateStep, FakeSap, permanent};
+    use sapllm_sap::fixtures;
+
+    /// An API over a fresh data folder with SAP configured for the fixtures' mapping, and
+    /// one G/L invoice (to review) with invoice number `number`.
+    async fn api_with_invoice(number: &str) -> (tempfile::TempDir, Api, ContentHash) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = SapSettings::basic("http://127.0.0.1:9", "1010", "SAPLLM_TEST");
+        settings.mapping = fixtures::config();
+        settings.save(dir.path()).unwrap();
+        let api = Api::open(&Settings::new(dir.path().to_path_buf()))
+            .await
+            .unwrap();
+        let hash = add_invoice(&api, number).await;
+        (dir, api, hash)
+    }
+
+    async fn add_invoice(api: &Api, number: &str) -> ContentHash {
+        let bytes = format!("%PDF-1.7\n% {number}\n%%EOF\n").into_bytes();
+        let hash = api
+            .store()
+            .put_original(&bytes, "inv.pdf", FileKind::Pdf)
+            .await
+            .unwrap()
+            .hash;
+        let mut result = fixtures::gl_invoice()
+            .field(FieldKey::InvoiceNumber, number)
+            .build();
+        result.hash = hash.clone();
+        result.route = Route::Review;
+        api.store().save_result(&hash, &result).await.unwrap();
+        hash
+    }
+
+    #[tokio::test]
+    async fn approval_maps_the_result_and_queues_it_and_posting_shows_sap_s_number() {
+        let (_dir, api, hash) = api_with_invoice("2024/117").await;
+        let preview = api.posting_preview(hash.short()).await.unwrap();
+        assert_eq!(preview.invoice_key.reference, "2024/117");
+        assert_eq!(preview.invoice_key.invoicing_party, "17300002");
+        assert_eq!(preview.payload["InvoiceGrossAmount"], "333.00");
+
+        let done = api.approve(hash.short(), "anna", Some("ok")).await.unwrap();
+        assert_eq!(done.previous_status, DocumentStatus::ToReview);
+        assert_eq!(done.outcome, EnqueueOutcome::Created);
+        assert_eq!(done.posting.state, OutboxState::Pending);
+        assert_eq!(done.posting.summary, "waiting to post");
+        let err = api.approve(hash.short(), "anna", None).await.unwrap_err();
+        assert_eq!(err.code, "not_approvable");
+        assert!(err.message.contains("already approved"), "{err}");
+        let err = api.reject(hash.short(), "anna", "no").await.unwrap_err();
+        assert_eq!(err.code, "posting_in_progress");
+
+        let sap = FakeSap::new();
+        let report = api
+            .post_pending(sap.clone(), Duration::from_secs(5))
+            .await
+            .unwrap();
+        assert_eq!(report.run.created, 1);
+        assert_eq!((report.open, report.failed), (0, 0));
+        assert_eq!(report.idle, Idle::Empty);
+        assert_eq!(sap.document_count(), 1);
+        let view = api.show(hash.short()).await.unwrap();
+        assert_eq!(view.document.status, DocumentStatus::Posted);
+        let posting = view.posting.unwrap();
+        assert!(posting.sap_document.is_some() && posting.sap_fiscal_year.is_some());
+        assert!(
+            posting.summary.starts_with("posted: SAP document"),
+            "{posting:?}"
+        );
+        let status = api.posting_status(&OutboxFilter::default()).await.unwrap();
+        assert_eq!(status.counts[&OutboxState::Posted], 1);
+        assert_eq!(status.entries[0].file_name.as_deref(), Some("inv.pdf"));
+        assert_eq!(
+            status.entries[0].document_status,
+            Some(DocumentStatus::Posted)
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unmappable_result_is_not_approved_and_the_issues_are_listed() {
+        let (_dir, api, hash) = api_with_invoice("2024/118").await;
+        // A supplier the mapping does not know, and no date.
+        let mut result = api.store().latest_result(&hash).await.unwrap().unwrap().1;
+        result.fields.remove(&FieldKey::SellerVatId);
+        result.fields.remove(&FieldKey::IssueDate);
+        api.store().save_result(&hash, &result).await.unwrap();
+        let err = api.approve(hash.short(), "anna", None).await.unwrap_err();
+        assert_eq!(err.code, "mapping");
+        assert!(err.message.contains("issue_date"), "{err}");
+        assert!(err.message.contains("; "), "every issue listed: {err}");
+        assert_eq!(
+            api.store().document(&hash).await.unwrap().status,
+            DocumentStatus::ToReview
+        );
+        assert!(api.store().outbox_entry_for(&hash).await.unwrap().is_none());
+        // A builder that refuses, too.
+        let err = api
+            .approve_with(hash.short(), "anna", None, &|_| {
+                Err(vec![MappingIssue {
+                    field: "po_number".into(),
+                    message: "no such PO".into(),
+                }])
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "mapping");
+        assert!(err.message.contains("po_number: no such PO"));
+    }
+
+    #[tokio::test]
+    async fn a_failed_posting_is_mapped_again_and_retried_on_request() {
+        let (_dir, api, hash) = api_with_invoice("2024/119").await;
+        api.approve(hash.short(), "anna", None).await.unwrap();
+        let sap = FakeSap::new();
+        sap.script_creates([CreateStep::FailBeforeCommit(permanent(
+            "M8/872",
+            "Posting period 004 2024 is not open",
+        ))]);
+        let report = api
+            .post_pending(sap.clone(), Duration::from_secs(5))
+            .await
+            .unwrap();
+        assert_eq!(report.failed, 1);
+        let view = api.show(hash.short()).await.unwrap();
+        assert_eq!(view.document.status, DocumentStatus::Approved);
+        let p = view.posting.unwrap();
+        assert_eq!(p.summary, "posting failed — needs you");
+        assert_eq!(p.last_error.unwrap().code, "M8/872");
+
+        // The period is opened in SAP; the clerk posts again.
+        let done = api
+            .post_document(hash.short(), "bob", sap.clone())
+            .await
+            .unwrap();
+        assert!(done.rearmed);
+        assert!(matches!(
+            done.outcome,
+            Some(EntryOutcome::Posted {
+                found_existing: false,
+                ..
+            })
+        ));
+        assert_eq!(sap.document_count(), 1);
+        let trail = api.store().audit_trail(&hash).await.unwrap();
+        assert!(
+            trail
+                .iter()
+                .any(|e| e.actor == "bob" && e.detail["reason"] == "posting re-queued")
+        );
+    }
+
+    #[tokio::test]
+    async fn rejection_needs_no_sap_and_is_audited() {
+        let (_dir, api, hash) = api_with_invoice("2024/120").await;
+        let from = api
+            .reject(hash.short(), "anna", "not our invoice")
+            .await
+            .unwrap();
+        assert_eq!(from, DocumentStatus::ToReview);
+        let err = api.approve(hash.short(), "anna", None).await.unwrap_err();
+        assert_eq!(err.code, "not_approvable");
+        assert!(err.message.contains("rejected"), "{err}");
+        let err = api.reject(hash.short(), "anna", " ").await.unwrap_err();
+        assert_eq!(err.code, "not_rejectable");
+    }
+
+    #[test]
+    fn sap_settings_round_trip_without_a_secret_and_a_safe_lease() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SapSettings::basic("https://s4.example.com", "1010", "COMM_USER");
+        s.mapping = fixtures::config();
+        let path = s.save(dir.path()).unwrap();
+        assert_eq!(SapSettings::load(dir.path()).unwrap(), Some(s.clone()));
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.contains("No secret belongs here"), "{text}");
+        assert!(!text.to_lowercase().contains("password ="), "{text}");
+        assert_eq!(
+            SapSettings::load(&dir.path().join("nothing")).unwrap(),
+            None
+        );
+        std::fs::write(dir.path().join(SAP_SETTINGS_FILE), "connection = 3").unwrap();
+        assert_eq!(SapSettings::load(dir.path()).unwrap_err().code, "config");
+
+        let short = OutboxSettings {
+            lease_secs: 1,
+            ..OutboxSettings::default()
+        };
+        let c = short.worker_config(30);
+        assert_eq!(
+            c.lease,
+            Duration::from_secs(155),
+            "five request timeouts + 5 s"
+        );
+        assert!(c.validate().is_ok());
     }
 }

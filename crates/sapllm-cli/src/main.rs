@@ -2,9 +2,11 @@
 //! app, for batch work, evaluation and benchmarks.
 //!
 //! Exit status: 0 when everything worked, 3 when the command ran but some documents failed
-//! (bad files), 4 when `eval` fell below a floor given with `--min-*`, 1 for any other error.
+//! (bad files; for `sap post`: postings that need a person), 4 when `eval` fell below a floor
+//! given with `--min-*`, 1 for any other error.
 
 mod render;
+mod sap;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -113,6 +115,50 @@ enum Command {
         /// Also measure reading throughput with 1..=N reader processes.
         #[arg(long)]
         scaling: Option<usize>,
+        /// Also measure OCR page by page (CER against `X.ocr.txt` or the text layer, CPU time)
+        /// and, when installed, Tesseract eng+deu on the same pages.
+        #[arg(long)]
+        ocr: bool,
+    },
+    /// Approve a document: map it to SAP and put it in the outbox (posted by `sap post`).
+    Approve {
+        /// Content hash or a unique prefix of it.
+        id: String,
+        /// Why (recorded in the audit log).
+        #[arg(long)]
+        comment: Option<String>,
+        /// Who approves (default: the login name).
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reject a document, with the reason.
+    Reject {
+        id: String,
+        #[arg(long)]
+        comment: String,
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// SAP: configure the connection, test it, post approved documents, show the outbox.
+    Sap {
+        #[command(subcommand)]
+        command: sap::SapCommand,
+    },
+    /// Fuzz the intake path (sniffing, PDF reading in workers, XML, images) with mutated seeds.
+    Fuzz {
+        /// Seed documents (files or folders).
+        seeds: Vec<PathBuf>,
+        #[arg(long, default_value_t = 10_000)]
+        executions: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where inputs that crashed or hung a worker (or panicked) are kept.
+        #[arg(long)]
+        keep: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
     },
     /// Show where native libraries, data and configuration come from.
     Doctor,
@@ -129,7 +175,7 @@ fn settings(cli: &Cli) -> Result<Settings> {
     s.pdfium_path = cli.pdfium.clone();
     s.config_path = cli.config.clone();
     let default_workers = match cli.command {
-        Command::Process { .. } => std::thread::available_parallelism()
+        Command::Process { .. } | Command::Fuzz { .. } => std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2),
         _ => 0,
@@ -176,6 +222,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
+        // Plain text when the log goes to a file or a pipe (readable, and greppable).
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
     match run(cli) {
@@ -329,6 +377,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             ignore_embedded,
             json,
             scaling,
+            ocr,
         } => {
             let engine = Engine::new(&settings).map_err(anyhow::Error::new)?;
             let files = sapllm_api::collect_inputs(&paths);
@@ -354,20 +403,64 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ),
                 None => None,
             };
+            let ocr = match ocr {
+                true => Some(
+                    sapllm_api::bench::bench_ocr(&engine, &files, Default::default())
+                        .map_err(anyhow::Error::new)?,
+                ),
+                false => None,
+            };
             if json {
                 println!(
                     "{}",
-                    serde_json::json!({ "pipeline": report, "reader_scaling": scaling })
+                    serde_json::json!({ "pipeline": report, "reader_scaling": scaling, "ocr": ocr })
                 );
             } else {
                 render::bench_report(&report);
                 if let Some(points) = &scaling {
                     render::scaling(points);
                 }
+                if let Some(r) = &ocr {
+                    render::ocr_bench(r);
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Approve {
+            id,
+            comment,
+            user,
+            json,
+        } => sap::approve(&rt, &settings, &id, comment.as_deref(), user, json),
+        Command::Reject { id, comment, user } => sap::reject(&rt, &settings, &id, &comment, user),
+        Command::Sap { command } => sap::run(&rt, &settings, command),
         Command::Worker => Ok(ExitCode::SUCCESS),
+        Command::Fuzz { seeds, executions, seed, keep, json } => {
+            let engine = Engine::new(&settings).map_err(anyhow::Error::new)?;
+            let seeds: Vec<Vec<u8>> =
+                sapllm_api::collect_inputs(&seeds).iter().filter_map(|p| std::fs::read(p).ok()).collect();
+            let report = sapllm_api::fuzz::fuzz(&engine, &seeds, executions, seed, keep.as_deref(), &|n| {
+                if !json && n % 10_000 == 0 {
+                    eprintln!("fuzz: {n} executions");
+                }
+            })
+            .map_err(anyhow::Error::new)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "{} executions in {:.1} s ({:.0}/s), {} panics in this process",
+                    report.executions, report.seconds, report.executions_per_second, report.panics
+                );
+                for (k, v) in &report.outcomes {
+                    println!("  {k}: {v}");
+                }
+                for k in &report.kept {
+                    println!("  kept {}", k.display());
+                }
+            }
+            Ok(if report.panics > 0 { ExitCode::from(3) } else { ExitCode::SUCCESS })
+        }
         Command::Doctor => {
             render::doctor(&settings);
             Ok(ExitCode::SUCCESS)

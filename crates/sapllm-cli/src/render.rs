@@ -143,6 +143,15 @@ pub fn document_view(v: &DocumentView) {
         "  received: {}",
         d.received_at.format("%Y-%m-%d %H:%M:%S UTC")
     );
+    if let Some(p) = &v.posting {
+        match (&p.sap_document, &p.sap_fiscal_year) {
+            (Some(n), Some(y)) => println!("  SAP:      document {n}, fiscal year {y}"),
+            _ => println!("  SAP:      {} (attempts {})", p.summary, p.attempts),
+        }
+        if let (Some(e), false) = (&p.last_error, p.sap_document.is_some()) {
+            println!("  posting:  last error {}: {}", e.code, e.message);
+        }
+    }
     if let (Some(code), Some(msg)) = (&d.failure_code, &d.failure_message) {
         println!("  failure:  {code}: {msg}");
     }
@@ -454,5 +463,66 @@ pub fn doctor(s: &Settings) {
             ),
             Err(e) => println!("{:<14} MISSING — {e}", format!("{}:", lib.name())),
         }
+    }
+    for (name, found) in sapllm_api::ocr_catalog() {
+        match found {
+            Ok(d) => println!("{:<14} {d}", format!("{name}:")),
+            Err(e) => println!("{:<14} MISSING — {e}", format!("{name}:")),
+        }
+    }
+    match sapllm_api::ocr_from_env() {
+        sapllm_api::OcrStatus::Ready(o) => {
+            let i = o.info();
+            println!(
+                "ocr:           {} ({} classes), orientation {}, provider {}, {} thread(s) per session",
+                i.model.name,
+                i.classes,
+                i.orientation.as_ref().map_or("off", |_| "on"),
+                i.provider,
+                i.threads
+            );
+        }
+        sapllm_api::OcrStatus::Off => println!("ocr:           off (SAPLLM_OCR_MODEL=off)"),
+        sapllm_api::OcrStatus::Unavailable { message, .. } => {
+            println!("ocr:           UNAVAILABLE, scans go to review — {message}")
+        }
+    }
+}
+
+pub fn ocr_bench(r: &sapllm_api::bench::OcrBenchReport) {
+    let mut t = table(&[
+        "OCR engine",
+        "pages",
+        "set",
+        "CER",
+        "errors/chars",
+        "CPU ms/page p50",
+        "p95",
+        "wall ms p50",
+    ]);
+    for e in &r.engines {
+        for s in &e.sets {
+            t.add_row(vec![
+                e.engine.clone(),
+                s.pages.to_string(),
+                s.set.clone(),
+                format!("{:.2} %", s.cer * 100.0),
+                format!("{}/{}", s.errors, s.reference_chars),
+                format!("{:.0}", s.cpu_ms.p50_ms),
+                format!("{:.0}", s.cpu_ms.p95_ms),
+                format!("{:.0}", s.wall_ms.p50_ms),
+            ]);
+        }
+    }
+    println!("{t}");
+    println!(
+        "OCR {} on {} with {} thread(s), PDF pages rendered at {} dpi",
+        r.model, r.provider, r.threads, r.dpi
+    );
+    if let Some(n) = &r.tesseract_note {
+        println!("  Tesseract not compared: {n}");
+    }
+    for (f, why) in &r.skipped {
+        println!("  not measured: {f} ({why})");
     }
 }

@@ -1,22 +1,110 @@
 //! Stage 2 — preprocessing: text-layer words and lines, embedded e-invoice XML, standalone
-//! e-invoices, and detection of pages without a usable text layer (they need OCR).
+//! e-invoices, and OCR of what has no usable text layer.
 //!
-//! Page images are rendered on demand by [`sapllm_document::pdf::PdfEngine::render_page`]
-//! (the review screen and OCR ask for them); nothing is rendered here for digital pages.
+//! Pages with a usable text layer are taken as they are; nothing is rendered for them. Pages
+//! without one (scans, image-only PDFs, the scanned pages of a hybrid PDF) and image files
+//! (PNG, JPEG, TIFF) are read by the reader's OCR engine when it has one: PDF pages are
+//! rendered at [`OCR_DPI`], words come back in page space with `text_source = Ocr` and their
+//! recogniser confidence. Without an OCR engine, or when OCR fails, such pages are reported
+//! with the finding `needs_ocr` (routed to review), as before.
+
+use std::sync::Arc;
 
 use sapllm_core::{FileKind, Finding, Page, Severity, Stage};
 use sapllm_document::DocumentError;
 use sapllm_document::einvoice::{self, EInvoice};
 use sapllm_document::pdf::{PdfContent, PdfEngine};
+use sapllm_ml::TextRecognizer;
 
-/// Reads PDFs. The real implementation is PDFium; tests may use fakes.
+/// Resolution at which PDF pages without a text layer are rendered for OCR.
+pub const OCR_DPI: f32 = 200.0;
+
+/// Reads documents: PDFs (text layer, attachments), page rendering and OCR. The real
+/// implementation is PDFium plus the ONNX OCR engine; tests may use fakes. Rendering and OCR
+/// have defaults that say "not available", so a reader without them keeps the old behaviour.
 pub trait PdfReader: Send + Sync {
     fn read_pdf(&self, bytes: &[u8]) -> Result<PdfContent, DocumentError>;
+
+    /// Renders one page at `dpi` (for OCR).
+    fn render_page(
+        &self,
+        _bytes: &[u8],
+        page_index: u32,
+        _dpi: f32,
+    ) -> Result<image::RgbImage, DocumentError> {
+        Err(DocumentError::Engine(format!(
+            "this reader cannot render page {}",
+            page_index + 1
+        )))
+    }
+
+    /// The OCR engine for pages without a usable text layer and for image files.
+    fn ocr(&self) -> Option<&dyn TextRecognizer> {
+        None
+    }
 }
 
 impl PdfReader for PdfEngine {
     fn read_pdf(&self, bytes: &[u8]) -> Result<PdfContent, DocumentError> {
         self.read(bytes)
+    }
+
+    fn render_page(
+        &self,
+        bytes: &[u8],
+        page_index: u32,
+        dpi: f32,
+    ) -> Result<image::RgbImage, DocumentError> {
+        PdfEngine::render_page(self, bytes, page_index, dpi)
+    }
+}
+
+/// A reader with OCR: reading is delegated to `reader`, rendering to `renderer` (by default
+/// the same reader; a worker-process reader that cannot render uses an in-process one).
+pub struct WithOcr {
+    reader: Arc<dyn PdfReader>,
+    renderer: Arc<dyn PdfReader>,
+    ocr: Arc<dyn TextRecognizer>,
+}
+
+impl std::fmt::Debug for WithOcr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WithOcr").field("ocr", &self.ocr.name()).finish()
+    }
+}
+
+impl WithOcr {
+    pub fn new(reader: Arc<dyn PdfReader>, ocr: Arc<dyn TextRecognizer>) -> Self {
+        Self {
+            renderer: reader.clone(),
+            reader,
+            ocr,
+        }
+    }
+
+    /// Renders pages with `renderer` instead of the reader.
+    pub fn rendering_with(mut self, renderer: Arc<dyn PdfReader>) -> Self {
+        self.renderer = renderer;
+        self
+    }
+}
+
+impl PdfReader for WithOcr {
+    fn read_pdf(&self, bytes: &[u8]) -> Result<PdfContent, DocumentError> {
+        self.reader.read_pdf(bytes)
+    }
+
+    fn render_page(
+        &self,
+        bytes: &[u8],
+        page_index: u32,
+        dpi: f32,
+    ) -> Result<image::RgbImage, DocumentError> {
+        self.renderer.render_page(bytes, page_index, dpi)
+    }
+
+    fn ocr(&self) -> Option<&dyn TextRecognizer> {
+        Some(self.ocr.as_ref())
     }
 }
 
@@ -76,6 +164,9 @@ pub fn preprocess(
                 findings: Vec::new(),
             })
         }
+        FileKind::Png | FileKind::Jpeg | FileKind::Tiff if reader.ocr().is_some() => {
+            preprocess_image(bytes, kind, reader)
+        }
         FileKind::Png | FileKind::Jpeg | FileKind::Tiff => {
             image_needs_ocr(bytes, kind)?;
             Ok(Prepared {
@@ -88,6 +179,135 @@ pub fn preprocess(
             })
         }
     }
+}
+
+/// An image file: every frame (TIFF pages) is OCR'd. An image that cannot be decoded fails the
+/// document (`corrupt_image`); a page that OCR cannot read stays "needs OCR".
+fn preprocess_image(
+    bytes: &[u8],
+    kind: FileKind,
+    reader: &dyn PdfReader,
+) -> Result<Prepared, DocumentError> {
+    let images = sapllm_ml::input::decode(bytes, kind)
+        .map_err(|e| DocumentError::CorruptImage(e.to_string()))?;
+    let mut pages = Vec::with_capacity(images.len());
+    let mut failed = Vec::new();
+    for (i, img) in images.iter().enumerate() {
+        let index = i as u32;
+        match reader.ocr().map(|o| o.recognize(&img.image, img.dpi, index)) {
+            Some(Ok(p)) => pages.push(p.into_page(index)),
+            other => {
+                let why = match other {
+                    Some(Err(e)) => e.to_string(),
+                    _ => "no OCR engine".to_owned(),
+                };
+                failed.push((index, why));
+                let size = sapllm_ml::pixels_to_points(
+                    0.0,
+                    0.0,
+                    img.image.width() as f32,
+                    img.image.height() as f32,
+                    img.dpi,
+                );
+                pages.push(Page {
+                    index,
+                    width: size.width(),
+                    height: size.height(),
+                    text_source: sapllm_core::SourceKind::Ocr,
+                    words: Vec::new(),
+                    lines: Vec::new(),
+                });
+            }
+        }
+    }
+    let needs_ocr: Vec<u32> = failed.iter().map(|(i, _)| *i).collect();
+    let mut findings = vec![ocr_used_finding(&pages, reader)];
+    if !failed.is_empty() {
+        findings.push(ocr_failed_finding(&failed));
+    }
+    Ok(Prepared {
+        kind,
+        pages,
+        needs_ocr,
+        einvoice: None,
+        einvoice_source: None,
+        findings,
+    })
+}
+
+/// OCR of the PDF pages listed in `needs_ocr`; returns the pages that could not be read.
+fn ocr_pdf_pages(
+    bytes: &[u8],
+    pages: &mut [Page],
+    needs_ocr: &[u32],
+    reader: &dyn PdfReader,
+    ocr: &dyn TextRecognizer,
+) -> Vec<(u32, String)> {
+    let mut failed = Vec::new();
+    for &index in needs_ocr {
+        let result = reader
+            .render_page(bytes, index, OCR_DPI)
+            .map_err(|e| e.to_string())
+            .and_then(|img| {
+                ocr.recognize(&img, OCR_DPI, index)
+                    .map_err(|e| e.to_string())
+            });
+        match (result, pages.get_mut(index as usize)) {
+            (Ok(p), Some(page)) => *page = p.into_page(index),
+            (Err(e), _) => failed.push((index, e)),
+            (Ok(_), None) => failed.push((index, "no such page".into())),
+        }
+    }
+    failed
+}
+
+/// Which pages OCR read, with which model and how sure it was (for the "why" panel).
+fn ocr_used_finding(pages: &[Page], reader: &dyn PdfReader) -> Finding {
+    let ocr_pages: Vec<&Page> = pages
+        .iter()
+        .filter(|p| p.text_source == sapllm_core::SourceKind::Ocr && !p.words.is_empty())
+        .collect();
+    let words: usize = ocr_pages.iter().map(|p| p.words.len()).sum();
+    let mean = if words == 0 {
+        0.0
+    } else {
+        ocr_pages
+            .iter()
+            .flat_map(|p| p.words.iter().map(|w| w.confidence))
+            .sum::<f32>()
+            / words as f32
+    };
+    let list: Vec<String> = ocr_pages.iter().map(|p| (p.index + 1).to_string()).collect();
+    Finding::new(
+        Stage::Preprocessing,
+        "ocr_used",
+        Severity::Info,
+        format!(
+            "page(s) {} read by OCR ({}): {words} words, mean word confidence {:.2}",
+            if list.is_empty() { "-".to_owned() } else { list.join(", ") },
+            reader.ocr().map(|o| o.name()).unwrap_or_default(),
+            mean
+        ),
+    )
+}
+
+/// OCR was available but failed on some pages: they need a person (same code as without OCR,
+/// so routing treats them alike), with the reason.
+fn ocr_failed_finding(failed: &[(u32, String)]) -> Finding {
+    let list: Vec<String> = failed.iter().map(|(p, _)| (p + 1).to_string()).collect();
+    Finding::new(
+        Stage::Preprocessing,
+        "needs_ocr",
+        Severity::Review,
+        format!(
+            "OCR failed on page(s) {}: {}",
+            list.join(", "),
+            failed
+                .first()
+                .map(|(_, e)| e.as_str())
+                .unwrap_or_default()
+        ),
+    )
 }
 
 /// Decodes the image header so that a corrupt image fails here with a clear reason, not later.
@@ -108,9 +328,9 @@ fn preprocess_pdf(
     reader: &dyn PdfReader,
     options: PreprocessOptions,
 ) -> Result<Prepared, DocumentError> {
-    let content = reader.read_pdf(bytes)?;
+    let mut content = reader.read_pdf(bytes)?;
     let mut findings = Vec::new();
-    let needs_ocr: Vec<u32> = content
+    let mut needs_ocr: Vec<u32> = content
         .usable_text
         .iter()
         .enumerate()
@@ -135,8 +355,19 @@ fn preprocess_pdf(
         }
     }
 
+    // OCR the pages without a usable text layer (also under an e-invoice: the words place its
+    // exact values on the page for the review screen).
+    if let (Some(ocr), false) = (reader.ocr(), needs_ocr.is_empty()) {
+        let failed = ocr_pdf_pages(bytes, &mut content.pages, &needs_ocr, reader, ocr);
+        findings.push(ocr_used_finding(&content.pages, reader));
+        needs_ocr = failed.iter().map(|(i, _)| *i).collect();
+        if !failed.is_empty() && einvoice.is_none() {
+            findings.push(ocr_failed_finding(&failed));
+        }
+    }
+
     // A page without text matters only when nothing exact replaces it.
-    if !needs_ocr.is_empty() && einvoice.is_none() {
+    if !needs_ocr.is_empty() && einvoice.is_none() && reader.ocr().is_none() {
         let what = if needs_ocr.len() == content.pages.len() {
             "no page has a usable text layer (a scan or an image-only PDF)".to_owned()
         } else {
@@ -165,7 +396,8 @@ fn needs_ocr_finding(what: &str, pages: &[u32]) -> Finding {
         "needs_ocr",
         Severity::Review,
         format!(
-            "{what}; OCR is needed for page(s) {} and is not available yet",
+            "{what}; OCR is needed for page(s) {} and no OCR engine is configured \
+             (`make setup` installs the OCR models)",
             list.join(", ")
         ),
     )
@@ -196,4 +428,137 @@ fn embedded_einvoice(content: &PdfContent) -> Option<(String, Result<EInvoice, D
     }
     // An XML attachment that is not an e-invoice (e.g. a delivery list) is not an error.
     first_error.filter(|(_, e)| !matches!(e, Err(DocumentError::NotAnEInvoice(_))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sapllm_core::{BBox, SourceKind, Word};
+    use sapllm_ml::{MlError, OcrPage};
+
+    /// Reads every page as a fixed word; fails on images narrower than 20 px.
+    struct FakeOcr;
+    impl TextRecognizer for FakeOcr {
+        fn name(&self) -> String {
+            "ocr.fake/1".into()
+        }
+        fn recognize(
+            &self,
+            image: &image::RgbImage,
+            dpi: f32,
+            page_index: u32,
+        ) -> Result<OcrPage, MlError> {
+            if image.width() < 20 {
+                return Err(MlError::Inference("too small".into()));
+            }
+            let size = sapllm_ml::pixels_to_points(0.0, 0.0, image.width() as f32, image.height() as f32, dpi);
+            Ok(OcrPage {
+                words: vec![Word {
+                    text: format!("Rechnung{}", page_index + 1),
+                    bbox: BBox::new(10.0, 10.0, 60.0, 20.0),
+                    confidence: 0.8,
+                }],
+                width: size.width(),
+                height: size.height(),
+                orientation: 0,
+                skew_degrees: 0.0,
+            })
+        }
+    }
+
+    /// A two-page PDF whose second page has no usable text layer; renders `width`-px pages.
+    struct HybridPdf {
+        width: u32,
+    }
+    impl PdfReader for HybridPdf {
+        fn read_pdf(&self, _: &[u8]) -> Result<PdfContent, DocumentError> {
+            let page = |index: u32, words: Vec<Word>| Page {
+                index,
+                width: 595.0,
+                height: 842.0,
+                text_source: SourceKind::TextLayer,
+                lines: sapllm_document::layout::lines_from_words(&words),
+                words,
+            };
+            Ok(PdfContent {
+                pages: vec![
+                    page(
+                        0,
+                        vec![Word {
+                            text: "Digital".into(),
+                            bbox: BBox::new(1.0, 1.0, 30.0, 9.0),
+                            confidence: 1.0,
+                        }],
+                    ),
+                    page(1, Vec::new()),
+                ],
+                usable_text: vec![true, false],
+                attachments: Vec::new(),
+            })
+        }
+        fn render_page(&self, _: &[u8], _: u32, dpi: f32) -> Result<image::RgbImage, DocumentError> {
+            assert_eq!(dpi, OCR_DPI);
+            Ok(image::RgbImage::new(self.width, 50))
+        }
+    }
+
+    fn png() -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::RgbImage::from_pixel(100, 140, image::Rgb([255, 255, 255]))
+            .write_to(&mut out, image::ImageFormat::Png)
+            .unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn images_are_read_by_ocr_when_an_engine_is_configured() {
+        let with = WithOcr::new(Arc::new(HybridPdf { width: 100 }), Arc::new(FakeOcr));
+        let p = preprocess(&png(), FileKind::Png, &with, PreprocessOptions::default()).unwrap();
+        assert!(p.needs_ocr.is_empty());
+        assert_eq!(p.pages.len(), 1);
+        assert_eq!(p.pages[0].text_source, SourceKind::Ocr);
+        assert_eq!(p.pages[0].text(), "Rechnung1");
+        assert_eq!(p.pages[0].words[0].confidence, 0.8);
+        assert!(p.findings.iter().all(|f| f.code != "needs_ocr"));
+        assert!(p.findings.iter().any(|f| f.code == "ocr_used" && f.message.contains("ocr.fake/1")));
+
+        // Without an engine: the old behaviour, review with reason needs_ocr.
+        let without = HybridPdf { width: 100 };
+        let p = preprocess(&png(), FileKind::Png, &without, PreprocessOptions::default()).unwrap();
+        assert_eq!(p.needs_ocr, [0]);
+        assert!(p.findings.iter().any(|f| f.code == "needs_ocr"));
+
+        // A corrupt image fails the document with a clear reason.
+        let e = preprocess(b"\x89PNG\r\n\x1a\nbroken", FileKind::Png, &with, PreprocessOptions::default())
+            .unwrap_err();
+        assert_eq!(e.code(), "corrupt_image");
+    }
+
+    #[test]
+    fn only_the_pages_without_a_text_layer_of_a_hybrid_pdf_are_ocrd() {
+        let with = WithOcr::new(Arc::new(HybridPdf { width: 100 }), Arc::new(FakeOcr));
+        let p = preprocess(b"%PDF", FileKind::Pdf, &with, PreprocessOptions::default()).unwrap();
+        assert!(p.needs_ocr.is_empty());
+        assert_eq!(p.pages[0].text_source, SourceKind::TextLayer);
+        assert_eq!(p.pages[0].text(), "Digital");
+        assert_eq!(p.pages[1].text_source, SourceKind::Ocr);
+        assert_eq!(p.pages[1].text(), "Rechnung2");
+        assert!(p.findings.iter().all(|f| f.code != "needs_ocr"));
+
+        // Without OCR the second page needs it, as before.
+        let p = preprocess(b"%PDF", FileKind::Pdf, &HybridPdf { width: 100 }, PreprocessOptions::default())
+            .unwrap();
+        assert_eq!(p.needs_ocr, [1]);
+        assert!(p.findings.iter().any(|f| f.code == "needs_ocr"));
+    }
+
+    #[test]
+    fn an_ocr_failure_keeps_the_page_for_review_with_the_reason() {
+        let with = WithOcr::new(Arc::new(HybridPdf { width: 10 }), Arc::new(FakeOcr));
+        let p = preprocess(b"%PDF", FileKind::Pdf, &with, PreprocessOptions::default()).unwrap();
+        assert_eq!(p.needs_ocr, [1]);
+        let f = p.findings.iter().find(|f| f.code == "needs_ocr").unwrap();
+        assert!(f.message.contains("OCR failed on page(s) 2") && f.message.contains("too small"), "{}", f.message);
+        assert_eq!(f.severity, Severity::Review);
+    }
 }

@@ -11,7 +11,9 @@
 //!   `documents` (one row per original, with its [`DocumentStatus`] and the queue columns
 //!   denormalised from the latest result), `document_sources` (every file name),
 //!   `results` (versioned full results as JSON), `fields` and `findings` (denormalised rows
-//!   of each version), `invoice_keys` (duplicate lookups), `audit_events` (every state change).
+//!   of each version), `invoice_keys` (duplicate lookups), `audit_events` (every state change),
+//!   `outbox` (one SAP posting per approved document: approval, claims with leases, retries,
+//!   SAP's number; see [`OutboxEntry`] and the `approve` / `claim_due` / `mark_posted` methods).
 //! - **Time** comes from an injected [`Clock`]; timestamps are RFC 3339 TEXT in UTC.
 //!
 //! # Consistency
@@ -37,6 +39,7 @@ mod error;
 mod keys;
 mod model;
 mod originals;
+mod outbox;
 mod sqlite;
 mod store;
 
@@ -50,6 +53,11 @@ pub use model::{
     AuditAction, AuditEvent, DocumentFilter, DocumentRow, DocumentSort, DocumentStatus,
     DocumentSummary, DuplicateHit, DuplicateReason, FieldRow, FindingRow, Intake, ResultVersion,
     RoutingReason, SourceName, StoreDiagnostics,
+};
+pub use outbox::{
+    ACTOR_OUTBOX, APPROVABLE, Claim, EnqueueOutcome, Enqueued, NewPosting, OutboxEntry,
+    OutboxFilter, OutboxState, PostedHow, PostingError, PostingTarget, REJECTABLE, SapDocument,
+    idempotency_key_for,
 };
 pub use sapllm_core::identity::{normalise_invoice_number, seller_key};
 pub use store::{ACTOR_PIPELINE, ACTOR_SYSTEM, MIN_PREFIX_LEN, Store};

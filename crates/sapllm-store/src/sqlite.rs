@@ -92,7 +92,7 @@ pub(crate) fn fmt_ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
+pub(crate) fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| StoreError::Corrupt(format!("timestamp '{s}': {e}")))
@@ -115,7 +115,7 @@ fn parse_opt_name<T: DeserializeOwned>(s: Option<String>, what: &str) -> Result<
     s.map(|s| parse_name(&s, what)).transpose()
 }
 
-fn parse_hash(s: &str) -> Result<ContentHash> {
+pub(crate) fn parse_hash(s: &str) -> Result<ContentHash> {
     ContentHash::from_hex(s).ok_or_else(|| StoreError::Corrupt(format!("content hash '{s}'")))
 }
 

@@ -36,7 +36,7 @@ pub const MIN_PREFIX_LEN: usize = 4;
 /// database. All methods are safe to call from concurrent tasks.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
     originals: Originals,
     clock: Arc<dyn Clock>,
     data_dir: Option<PathBuf>,

@@ -1,1 +1,287 @@
-//! Extraction stage (owned by the extraction work package; interface agreed in the brief).
+//! Extraction stage: header fields, line items and VAT breakdown from the words of the pages.
+//!
+//! The stage is a trait, [`FieldExtractor`], so that trained models can later sit next to the
+//! template-free rule extractor [`RuleExtractor`] and be combined with it. The rule extractor
+//! works on any layout: it finds labels from a lexicon (EN, DE, FR, and ES/IT/NL where cheap),
+//! reads typed values right of or below them, adds label-free pattern candidates (IBAN with
+//! checksum, VAT IDs, currency symbols), tells seller from buyer by sections and page geometry,
+//! reads totals with the arithmetic relation as a ranking hint, and reads line-item tables from
+//! their column headers. Every candidate carries its provenance and an explanation a clerk can
+//! follow; runners-up are kept as alternatives for the quality check.
+//!
+//! Modules: [`parse`] (amounts, dates, codes), `lexicon` (labels per language), `view` (phrases
+//! and tokens of a page), `candidates` (label-value and pattern candidates), `parties`
+//! (seller/buyer), `totals` (totals and VAT breakdown), `terms` (payment terms), `table`
+//! (line items), [`score`] (ground-truth comparison for the dev harness and tests).
+
+use std::collections::BTreeMap;
+
+use sapllm_core::{
+    BBox, Candidate, DocType, ExtractedField, FieldKey, FieldValue, LineItem, Page, Producer,
+    Provenance, VatBreakdown,
+};
+
+mod candidates;
+mod lexicon;
+pub mod parse;
+mod parties;
+pub mod score;
+mod table;
+mod terms;
+mod totals;
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+use candidates::{Cand, Ctx};
+
+/// What an extractor reads: the pages (words and lines) and the document type decided by
+/// classification (orders name their number differently from invoices).
+#[derive(Debug, Clone, Copy)]
+pub struct ExtractionInput<'a> {
+    pub pages: &'a [Page],
+    pub doc_type: DocType,
+}
+
+/// What an extractor found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extraction {
+    /// Winner and runners-up (alternatives) for every field found.
+    pub fields: BTreeMap<FieldKey, ExtractedField>,
+    pub line_items: Vec<LineItem>,
+    pub vat_breakdown: Vec<VatBreakdown>,
+    /// `"de"`, `"en"`, `"fr"`, ... detected from label and stop words; `None` when unclear.
+    pub language: Option<String>,
+}
+
+/// A field extractor: rules today, trained models later; results are combined per field.
+pub trait FieldExtractor: Send + Sync {
+    /// Stable producer name recorded in provenance (`rules.layout`).
+    fn name(&self) -> &'static str;
+    /// Version recorded in provenance; bump when results change.
+    fn version(&self) -> &'static str;
+    fn extract(&self, input: &ExtractionInput<'_>) -> Extraction;
+}
+
+/// The template-free rule-and-scoring extractor.
+#[derive(Debug, Clone)]
+pub struct RuleExtractor {
+    producer: Producer,
+}
+
+impl Default for RuleExtractor {
+    fn default() -> Self {
+        Self {
+            producer: Producer::new("rules.layout", "1"),
+        }
+    }
+}
+
+impl FieldExtractor for RuleExtractor {
+    fn name(&self) -> &'static str {
+        "rules.layout"
+    }
+
+    fn version(&self) -> &'static str {
+        "1"
+    }
+
+    fn extract(&self, input: &ExtractionInput<'_>) -> Extraction {
+        let ctx = Ctx::new(input.pages, input.doc_type);
+        let mut cands: Vec<Cand> = Vec::new();
+        candidates::label_value_candidates(&ctx, &mut cands);
+        candidates::title_candidates(&ctx, &mut cands);
+        candidates::pattern_candidates(&ctx, &mut cands);
+        let mut secs = parties::sections(&ctx);
+        let blocks = parties::address_blocks(&ctx, &secs);
+        secs.extend(blocks);
+        parties::party_candidates(&ctx, &secs, &mut cands);
+        terms::terms_candidates(&ctx, &mut cands);
+        let vat_breakdown = totals::vat_breakdown(&ctx, &self.producer);
+        totals::totals_candidates(&ctx, &vat_breakdown, &mut cands);
+        let line_items = table::line_items(&ctx, &self.producer);
+        fallbacks(&ctx, &mut cands);
+        Extraction {
+            fields: self.finalize(&ctx, cands),
+            line_items,
+            vat_breakdown,
+            language: ctx.lang.map(str::to_owned),
+        }
+    }
+}
+
+/// Weak last-resort candidates: the seller's country from the IBAN, the currency from the
+/// language when no currency is printed at all.
+fn fallbacks(ctx: &Ctx<'_>, cands: &mut Vec<Cand>) {
+    let has = |f: FieldKey, c: &[Cand]| c.iter().any(|x| x.field == f);
+    if !has(FieldKey::SellerCountry, cands) {
+        if let Some(iban) = cands
+            .iter()
+            .filter(|c| c.field == FieldKey::Iban)
+            .max_by(|a, b| a.score.total_cmp(&b.score))
+            .cloned()
+        {
+            if let Some(cc) = iban.value.as_text().and_then(|s| s.get(0..2)) {
+                cands.push(Cand {
+                    field: FieldKey::SellerCountry,
+                    value: FieldValue::Code(cc.to_owned()),
+                    score: 0.35,
+                    page: iban.page,
+                    words: iban.words.clone(),
+                    raw: iban.raw.clone(),
+                    explanation: format!(
+                        "country of the payee IBAN ({cc}); no seller VAT ID found"
+                    ),
+                    derived: false,
+                });
+            }
+        }
+    }
+    if !has(FieldKey::Currency, cands)
+        && matches!(ctx.lang, Some("de" | "fr" | "es" | "it" | "nl"))
+        && has(FieldKey::GrossTotal, cands)
+    {
+        cands.push(Cand {
+            field: FieldKey::Currency,
+            value: FieldValue::Code("EUR".into()),
+            score: 0.25,
+            page: 0,
+            words: Vec::new(),
+            raw: String::new(),
+            explanation: format!(
+                "no currency printed; EUR assumed for a document in language '{}'",
+                ctx.lang.unwrap_or("")
+            ),
+            derived: true,
+        });
+    }
+}
+
+impl RuleExtractor {
+    /// Groups candidates per field and value: agreeing candidates reinforce each other (each
+    /// further one closes 30 % of the remaining gap), the strongest one's provenance is kept.
+    fn finalize(&self, ctx: &Ctx<'_>, cands: Vec<Cand>) -> BTreeMap<FieldKey, ExtractedField> {
+        let mut by_field: BTreeMap<FieldKey, Vec<(String, Vec<Cand>)>> = BTreeMap::new();
+        for c in cands {
+            if !c.score.is_finite() || c.score <= 0.0 {
+                continue;
+            }
+            let key = group_key(c.field, &c.value);
+            let groups = by_field.entry(c.field).or_default();
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, g)) => g.push(c),
+                None => groups.push((key, vec![c])),
+            }
+        }
+        let mut out = BTreeMap::new();
+        for (field, groups) in by_field {
+            let mut list = Vec::new();
+            for (_, mut g) in groups {
+                g.sort_by(|a, b| b.score.total_cmp(&a.score));
+                let mut conf = g[0].score;
+                for other in &g[1..] {
+                    conf += (1.0 - conf) * 0.3 * other.score;
+                }
+                let n = g.len();
+                // The same name in capitals and in mixed case (`WEISSENFELS` / `Weißenfels`):
+                // show the mixed-case spelling, which keeps what capitals lose.
+                let spelling = g
+                    .iter()
+                    .filter_map(|c| c.value.as_text())
+                    .filter(|t| t.chars().any(char::is_lowercase))
+                    .map(str::to_owned)
+                    .next();
+                let mut best = g.swap_remove(0);
+                if let (Some(t), FieldValue::Text(cur)) = (spelling, &best.value) {
+                    if !cur.chars().any(char::is_lowercase) {
+                        best.value = FieldValue::Text(t);
+                    }
+                }
+                let mut cand = self.to_candidate(ctx, best);
+                cand.confidence = conf.clamp(0.01, 0.99);
+                if n > 1 {
+                    cand.provenance
+                        .explanation
+                        .push_str(&format!(" (same value found {n} times)"));
+                }
+                list.push(cand);
+            }
+            if let Some(f) = ExtractedField::from_candidates(list) {
+                out.insert(field, f);
+            }
+        }
+        out
+    }
+
+    fn to_candidate(&self, ctx: &Ctx<'_>, c: Cand) -> Candidate {
+        let v = ctx.views.get(c.page);
+        let page_source = v.map_or(sapllm_core::SourceKind::TextLayer, |v| v.page.text_source);
+        let bbox = v.and_then(|v| {
+            BBox::union_all(
+                c.words
+                    .iter()
+                    .map(|&w| v.word_box(w))
+                    .collect::<Vec<_>>()
+                    .iter(),
+            )
+        });
+        Candidate {
+            confidence: c.score,
+            provenance: Provenance {
+                source: totals::source_of(&c, page_source),
+                page: v.map(|v| v.page.index),
+                bbox,
+                words: c.words,
+                raw: c.raw,
+                producer: self.producer.clone(),
+                explanation: c.explanation,
+            },
+            value: c.value,
+        }
+    }
+}
+
+/// The key under which candidates of a field count as the same value: names compare like the
+/// ground truth does (letters and digits, case-folded, `ß` = `ss`), everything else exactly.
+fn group_key(field: FieldKey, value: &FieldValue) -> String {
+    match (field, value) {
+        (FieldKey::SellerName | FieldKey::BuyerName, FieldValue::Text(t)) => t
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+            .replace('ß', "ss"),
+        _ => format!("{value:?}"),
+    }
+}
+
+/// Debug helper for the dev harness: the phrases of every line of a page.
+#[doc(hidden)]
+pub fn debug_segments(page: &Page) -> String {
+    let v = view::PageView::build(page);
+    let mut s = format!("page {} unit {:.1}\n", page.index, v.unit);
+    for l in &v.lines {
+        s.push_str(&format!("{:6.1} ", l.bbox.y0));
+        for seg in &l.segs {
+            s.push_str(&format!(
+                "[{:.0}-{:.0} {}] ",
+                seg.bbox.x0,
+                seg.bbox.x1,
+                v.seg_text(l, seg)
+            ));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// Debug helper for the dev harness: party sections and inferred address blocks.
+#[doc(hidden)]
+pub fn debug_sections(pages: &[Page], doc_type: DocType) -> String {
+    let ctx = Ctx::new(pages, doc_type);
+    let mut secs = parties::sections(&ctx);
+    let blocks = parties::address_blocks(&ctx, &secs);
+    secs.extend(blocks);
+    secs.iter().map(|s| format!("{s:?}\n")).collect()
+}

@@ -2,6 +2,7 @@
 
 mod durability;
 mod intake;
+mod outbox;
 mod queue;
 mod results;
 mod support;

@@ -173,7 +173,7 @@ async fn fields_and_findings_are_denormalised_per_version() {
         ]
     );
     let gross = f1.iter().find(|f| f.key == FieldKey::GrossTotal).unwrap();
-    assert_eq!(gross.value, "119");
+    assert_eq!(gross.value, "119.00");
     assert_eq!(gross.value_type, ValueKind::Amount);
     assert_eq!(gross.confidence, 0.7);
     assert_eq!(gross.source_kind, SourceKind::TextLayer);
@@ -198,7 +198,7 @@ async fn fields_and_findings_are_denormalised_per_version() {
             .find(|f| f.key == FieldKey::GrossTotal)
             .unwrap()
             .value,
-        "1190.5"
+        "1190.50"
     );
     assert!(store.field_rows(&hash, 3).await.unwrap().is_empty());
 

@@ -1,0 +1,316 @@
+//! Recognition output: the character dictionary and greedy CTC decoding.
+//!
+//! PaddleOCR recognisers emit, per time step, a probability for every class. Class 0 is the
+//! CTC blank; classes 1..=n are the dictionary lines; a space is usually appended as the last
+//! class. Packages differ: a plain dictionary file needs both the blank and the space added,
+//! some already contain the space, some embed the dictionary in the model's metadata
+//! (`character`). The only reliable check is the model's class count, so the dictionary is
+//! always built against it and a mismatch is an error, never a silent shift of every letter.
+
+use crate::MlError;
+
+/// Class index → text, with index 0 the CTC blank.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dictionary {
+    /// `symbols[0]` is the blank (empty string).
+    symbols: Vec<String>,
+    /// Classes decoding may choose (all when `None`); see [`Dictionary::restrict`].
+    allowed: Option<Vec<bool>>,
+}
+
+impl Dictionary {
+    /// Builds the dictionary from a PaddleOCR dictionary text (one symbol per line) for a
+    /// model with `classes` outputs.
+    ///
+    /// Lines end in `\n` or `\r\n` (the tiny model's file uses Windows line endings: a kept
+    /// `\r` would make every symbol two characters); a line that is a single space is the
+    /// space symbol, so lines are not trimmed beyond the line ending.
+    pub fn from_paddle(text: &str, classes: usize) -> Result<Self, MlError> {
+        let mut lines: Vec<String> = text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l).to_owned())
+            .collect();
+        // The final newline leaves one empty piece; empty lines elsewhere are not symbols either.
+        lines.retain(|l| !l.is_empty());
+        let n = lines.len();
+        let has_space = lines.iter().any(|l| l == " ");
+        let mut symbols = Vec::with_capacity(classes);
+        symbols.push(String::new());
+        if classes == n + 2 && !has_space {
+            // Plain dictionary: blank + lines + space.
+            symbols.extend(lines);
+            symbols.push(" ".into());
+        } else if classes == n + 1 {
+            // Dictionary that already ends with the space (or a model without one).
+            symbols.extend(lines);
+        } else {
+            return Err(MlError::BadModel(format!(
+                "the recogniser has {classes} classes but its dictionary has {n} symbols \
+                 (expected {} or {}: blank + symbols [+ space])",
+                n + 1,
+                n + 2
+            )));
+        }
+        Ok(Self {
+            symbols,
+            allowed: None,
+        })
+    }
+
+    /// Limits decoding to the symbols `keep` accepts (the blank always stays). The multilingual
+    /// dictionaries are mostly CJK; on a Latin-script invoice such a symbol is a misreading
+    /// (a full-width colon for `:`), and the best Latin reading is the right one.
+    pub fn restrict(mut self, keep: impl Fn(&str) -> bool) -> Self {
+        self.allowed = Some(
+            self.symbols
+                .iter()
+                .enumerate()
+                .map(|(i, s)| i == 0 || keep(s))
+                .collect(),
+        );
+        self
+    }
+
+    /// Number of classes decoding may choose.
+    pub fn allowed_classes(&self) -> usize {
+        self.allowed
+            .as_ref()
+            .map_or(self.symbols.len(), |a| a.iter().filter(|&&x| x).count())
+    }
+
+    fn is_allowed(&self, index: usize) -> bool {
+        self.allowed
+            .as_ref()
+            .is_none_or(|a| a.get(index).copied().unwrap_or(false))
+    }
+
+    /// Number of classes, blank included.
+    pub fn classes(&self) -> usize {
+        self.symbols.len()
+    }
+
+    /// The text of class `index` (`""` for the blank); `None` outside the dictionary.
+    pub fn symbol(&self, index: usize) -> Option<&str> {
+        self.symbols.get(index).map(String::as_str)
+    }
+
+    /// Whether the dictionary can write `c` (e.g. `€`, umlauts).
+    pub fn contains(&self, c: char) -> bool {
+        let mut buf = [0u8; 4];
+        let s: &str = c.encode_utf8(&mut buf);
+        self.symbols.iter().any(|x| x == s)
+    }
+}
+
+/// Whether a symbol belongs to the Latin-script set of European invoices: Latin letters with
+/// their accents, digits, ASCII and Latin-1 punctuation, typographic punctuation, currency
+/// signs (€) and letter-like symbols (№).
+pub fn is_latin_symbol(s: &str) -> bool {
+    s.chars().all(|c| {
+        matches!(c as u32,
+            0x20..=0x7E | 0xA0..=0x24F | 0x1E00..=0x1EFF | 0x2010..=0x205E | 0x20A0..=0x20CF | 0x2100..=0x214F)
+    })
+}
+
+/// One decoded character: its text, the time step where it peaked and its probability.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodedChar {
+    pub text: String,
+    pub step: usize,
+    pub prob: f32,
+}
+
+/// A decoded text line.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Decoded {
+    pub chars: Vec<DecodedChar>,
+    /// Number of time steps of the model output (for mapping steps back to pixels).
+    pub steps: usize,
+}
+
+/// A word of a decoded line: text, span in time steps and confidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodedWord {
+    pub text: String,
+    /// First and last time step of its characters.
+    pub first_step: usize,
+    pub last_step: usize,
+    /// Mean probability of its characters.
+    pub confidence: f32,
+    pub chars: usize,
+}
+
+impl Decoded {
+    pub fn text(&self) -> String {
+        self.chars.iter().map(|c| c.text.as_str()).collect()
+    }
+
+    /// Mean probability of the characters (spaces excluded); 0 for an empty line.
+    pub fn confidence(&self) -> f32 {
+        let (sum, n) = self
+            .chars
+            .iter()
+            .filter(|c| c.text != " ")
+            .fold((0.0f32, 0usize), |(s, n), c| (s + c.prob, n + 1));
+        if n == 0 { 0.0 } else { sum / n as f32 }
+    }
+
+    /// The words of the line, split at spaces.
+    pub fn words(&self) -> Vec<DecodedWord> {
+        let mut out = Vec::new();
+        let mut cur: Vec<&DecodedChar> = Vec::new();
+        let mut flush = |cur: &mut Vec<&DecodedChar>| {
+            if let (Some(first), Some(last)) = (cur.first(), cur.last()) {
+                let sum: f32 = cur.iter().map(|c| c.prob).sum();
+                out.push(DecodedWord {
+                    text: cur.iter().map(|c| c.text.as_str()).collect(),
+                    first_step: first.step,
+                    last_step: last.step,
+                    confidence: sum / cur.len() as f32,
+                    chars: cur.len(),
+                });
+            }
+            cur.clear();
+        };
+        for c in &self.chars {
+            if c.text.trim().is_empty() {
+                flush(&mut cur);
+            } else {
+                cur.push(c);
+            }
+        }
+        flush(&mut cur);
+        out
+    }
+}
+
+/// Greedy CTC decoding of one line: `probs` is `steps × classes`, row-major. Rows that are
+/// not probabilities (raw logits) are passed through a softmax first.
+pub fn greedy_decode(probs: &[f32], steps: usize, classes: usize, dict: &Dictionary) -> Decoded {
+    let mut chars = Vec::new();
+    let mut prev = 0usize;
+    let mut row_buf = vec![0.0f32; classes];
+    for t in 0..steps {
+        let Some(row) = probs.get(t * classes..(t + 1) * classes) else {
+            break;
+        };
+        let row = as_probabilities(row, &mut row_buf);
+        let (best, p) = row
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| dict.is_allowed(*i))
+            .fold((0usize, f32::MIN), |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc });
+        // A repeated class is one character unless a blank separated the repeats.
+        if best != 0 && best != prev {
+            if let Some(s) = dict.symbol(best) {
+                chars.push(DecodedChar {
+                    text: s.to_owned(),
+                    step: t,
+                    prob: p,
+                });
+            }
+        }
+        prev = best;
+    }
+    Decoded { chars, steps }
+}
+
+/// The row itself when it sums to 1 (the exported models end in a softmax), else its softmax.
+fn as_probabilities<'a>(row: &'a [f32], buf: &'a mut [f32]) -> &'a [f32] {
+    let sum: f32 = row.iter().sum();
+    if (sum - 1.0).abs() < 1e-2 && row.iter().all(|&v| v >= 0.0) {
+        return row;
+    }
+    let max = row.iter().copied().fold(f32::MIN, f32::max);
+    let mut total = 0.0;
+    for (o, &v) in buf.iter_mut().zip(row) {
+        *o = (v - max).exp();
+        total += *o;
+    }
+    for o in buf.iter_mut() {
+        *o /= total;
+    }
+    buf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dict() -> Dictionary {
+        // Windows line endings and a final newline, as in the shipped tiny dictionary.
+        Dictionary::from_paddle("a\r\nb\r\nü\r\n€\r\n", 6).unwrap()
+    }
+
+    /// One-hot-ish rows for a sequence of classes.
+    fn rows(seq: &[usize], classes: usize) -> Vec<f32> {
+        let mut v = vec![0.0; seq.len() * classes];
+        for (t, &c) in seq.iter().enumerate() {
+            for k in 0..classes {
+                v[t * classes + k] = if k == c { 0.9 } else { 0.1 / (classes - 1) as f32 };
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn dictionary_conventions_are_checked_against_the_class_count() {
+        let d = dict();
+        assert_eq!(d.classes(), 6);
+        assert_eq!(d.symbol(0), Some(""));
+        assert_eq!(d.symbol(1), Some("a"));
+        assert_eq!(d.symbol(3), Some("ü"), "no stray \\r from CRLF lines");
+        assert_eq!(d.symbol(5), Some(" "), "space appended last");
+        assert!(d.contains('€') && d.contains('ü') && !d.contains('x'));
+        // A dictionary that already ends with the space: blank only.
+        let d = Dictionary::from_paddle("a\nb\n \n", 4).unwrap();
+        assert_eq!(d.symbol(3), Some(" "));
+        // Anything else is refused with both numbers in the message.
+        let e = Dictionary::from_paddle("a\nb\n", 7).unwrap_err().to_string();
+        assert!(e.contains("7 classes") && e.contains("2 symbols"), "{e}");
+    }
+
+    #[test]
+    fn greedy_ctc_collapses_repeats_drops_blanks_and_keeps_doubled_letters() {
+        let d = dict();
+        // a a _ a b _ _ € ü ü (space) b  → "aab€ü b"
+        let seq = [1, 1, 0, 1, 2, 0, 0, 4, 3, 3, 5, 2];
+        let out = greedy_decode(&rows(&seq, 6), seq.len(), 6, &d);
+        assert_eq!(out.text(), "aab€ü b");
+        assert_eq!(out.chars[0].step, 0);
+        assert_eq!(out.chars[1].step, 3, "the repeat after a blank is a new letter");
+        assert!((out.confidence() - 0.9).abs() < 1e-5);
+        let words = out.words();
+        assert_eq!(words.len(), 2);
+        assert_eq!(words[0].text, "aab€ü");
+        assert_eq!((words[0].first_step, words[0].last_step), (0, 8));
+        assert_eq!(words[1].text, "b");
+        assert_eq!(words[1].first_step, 11);
+    }
+
+    #[test]
+    fn a_restricted_dictionary_picks_the_best_allowed_symbol() {
+        // blank, "a", "：" (full-width colon), ":"; the model prefers the full-width form.
+        let d = Dictionary::from_paddle("a\n：\n:\n", 5).unwrap();
+        let row = [0.05, 0.05, 0.6, 0.3, 0.0];
+        assert_eq!(greedy_decode(&row, 1, 5, &d).text(), "：");
+        let latin = d.restrict(is_latin_symbol);
+        assert_eq!(latin.allowed_classes(), 4);
+        let out = greedy_decode(&row, 1, 5, &latin);
+        assert_eq!(out.text(), ":");
+        assert!((out.chars[0].prob - 0.3).abs() < 1e-6);
+        assert!(is_latin_symbol("€") && is_latin_symbol("ß") && is_latin_symbol("·"));
+        assert!(!is_latin_symbol("中") && !is_latin_symbol("："));
+    }
+
+    #[test]
+    fn logits_are_turned_into_probabilities() {
+        let d = dict();
+        let logits = [0.0, 5.0, 0.0, 0.0, 0.0, 0.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+        let out = greedy_decode(&logits, 2, 6, &d);
+        assert_eq!(out.text(), "a");
+        assert!(out.chars[0].prob > 0.9 && out.chars[0].prob < 1.0);
+        // A truncated output decodes what is there instead of panicking.
+        assert_eq!(greedy_decode(&logits[..8], 2, 6, &d).text(), "a");
+    }
+}

@@ -1,0 +1,652 @@
+//! The OCR engine: PaddleOCR-family ONNX models (PP-OCRv6 tiny or small) through ONNX Runtime.
+//!
+//! Per page: orientation (0/90/180/270, document-orientation model) → deskew (projection
+//! profiles, ±5°) → text detection (DB) at a reduced resolution → recognition of every line
+//! at height 48 from the full-resolution page, in batches → greedy CTC → words with boxes
+//! from the time steps of their characters → page space (points).
+//!
+//! Detection runs at [`OcrConfig::det_dpi`] rather than the scan's resolution: the detector
+//! only has to find lines, its cost grows with the pixel count, and at ~100 dpi body text is
+//! still 12+ pixels high. Recognition reads from the full-resolution page.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use image::{RgbImage, imageops};
+use ndarray::Array4;
+use ort::session::Session;
+use ort::value::TensorRef;
+use sapllm_core::Word;
+
+use crate::catalog::{Catalog, FoundModel};
+use crate::ctc::{Dictionary, greedy_decode, is_latin_symbol};
+use crate::db::{DbParams, TextBox, boxes_from_map};
+use crate::deskew;
+use crate::recognizer::{OcrPage, TextRecognizer, pixels_to_points};
+use crate::runtime::{self, RuntimeInfo};
+use crate::MlError;
+
+/// The fast default model.
+pub const FAST_MODEL: &str = "ppocrv6-tiny";
+/// The accurate option.
+pub const ACCURATE_MODEL: &str = "ppocrv6-small";
+/// The page-orientation model.
+pub const ORIENTATION_MODEL: &str = "orientation";
+
+/// Recogniser input height (fixed by the PP-OCR recognisers).
+const REC_HEIGHT: u32 = 48;
+/// Longest line crop fed to the recogniser, as a multiple of its height; longer boxes (rare:
+/// a full-width line of small text) are squeezed rather than cut.
+const REC_MAX_RATIO: f32 = 60.0;
+
+/// How the engine runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OcrConfig {
+    /// Catalog name of the detection + recognition pair.
+    pub model: String,
+    /// Explicit models folder (else the catalog's search order).
+    pub models_dir: Option<PathBuf>,
+    /// Explicit ONNX Runtime library (else the resolver's search order).
+    pub runtime_path: Option<PathBuf>,
+    /// Intra-op threads per session.
+    pub threads: usize,
+    /// Resolution the detector sees, dpi.
+    pub det_dpi: f32,
+    pub db: DbParams,
+    /// Turn pages upright with the orientation model (when installed).
+    pub orientation: bool,
+    /// Remove small rotations.
+    pub deskew: bool,
+    /// Lines per recognition batch.
+    pub rec_batch: usize,
+    /// Lines whose mean character probability is below this are dropped (noise, stamps).
+    pub drop_score: f32,
+    /// Decode only Latin-script symbols (European invoices; see `ctc::is_latin_symbol`).
+    pub latin_only: bool,
+    /// Horizontal scale of line crops before recognition (1 = aspect kept). Below 1 the
+    /// recogniser sees narrower glyphs and fewer columns: its cost is linear in the width.
+    pub rec_width_scale: f32,
+}
+
+impl OcrConfig {
+    /// PP-OCRv6 tiny: the default.
+    pub fn fast() -> Self {
+        Self {
+            model: FAST_MODEL.into(),
+            models_dir: None,
+            runtime_path: None,
+            threads: 1,
+            det_dpi: 100.0,
+            db: DbParams::default(),
+            orientation: true,
+            deskew: true,
+            rec_batch: 8,
+            drop_score: 0.5,
+            latin_only: true,
+            rec_width_scale: 1.0,
+        }
+    }
+
+    /// PP-OCRv6 small: fewer errors, about four times the time.
+    pub fn accurate() -> Self {
+        Self {
+            model: ACCURATE_MODEL.into(),
+            ..Self::fast()
+        }
+    }
+}
+
+/// What the engine is, for `doctor` and results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OcrInfo {
+    pub model: FoundModel,
+    pub orientation: Option<FoundModel>,
+    pub runtime: PathBuf,
+    pub runtime_verified: bool,
+    pub provider: &'static str,
+    pub threads: usize,
+    pub classes: usize,
+}
+
+/// Time spent per step on one page.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct OcrTimings {
+    pub orientation: Duration,
+    pub deskew: Duration,
+    pub detection: Duration,
+    pub recognition: Duration,
+    pub total: Duration,
+    /// CPU time of the calling thread for the whole page (Linux; `None` elsewhere). With one
+    /// intra-op thread ONNX Runtime computes on the caller's thread, so this is the page's
+    /// CPU cost independent of other load on the machine.
+    pub cpu: Option<Duration>,
+    pub lines: usize,
+}
+
+/// CPU time consumed by the current thread so far (`/proc/thread-self/schedstat`, ns).
+pub fn thread_cpu_time() -> Option<Duration> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+/// PaddleOCR models in ONNX Runtime sessions. Sessions need exclusive access to run, so each
+/// sits behind a mutex; one engine serves one page at a time.
+pub struct OcrEngine {
+    config: OcrConfig,
+    det: Mutex<Session>,
+    rec: Mutex<Session>,
+    ori: Option<Mutex<Session>>,
+    dict: Dictionary,
+    info: OcrInfo,
+}
+
+impl std::fmt::Debug for OcrEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OcrEngine").field("info", &self.info).finish()
+    }
+}
+
+impl OcrEngine {
+    /// Finds and verifies the models, loads ONNX Runtime, builds the sessions and checks the
+    /// recogniser's class count against its dictionary.
+    pub fn new(config: OcrConfig) -> Result<Self, MlError> {
+        let catalog = Catalog::discover(config.models_dir.as_deref());
+        let model = catalog.find(&config.model)?;
+        let rt: RuntimeInfo = runtime::init(config.runtime_path.as_deref())?;
+        let det = runtime::session(&model.file("det.onnx"), config.threads)?;
+        let rec = runtime::session(&model.file("rec.onnx"), config.threads)?;
+        let classes = rec_classes(&rec)?;
+        let dict_text = std::fs::read_to_string(model.file("dict.txt"))?;
+        let mut dict = Dictionary::from_paddle(&dict_text, classes)?;
+        if config.latin_only {
+            dict = dict.restrict(is_latin_symbol);
+        }
+        let (ori, ori_model) = if config.orientation {
+            match catalog.find(ORIENTATION_MODEL) {
+                Ok(m) => (
+                    Some(Mutex::new(runtime::session(&m.file("doc_ori.onnx"), config.threads)?)),
+                    Some(m),
+                ),
+                Err(e) => {
+                    tracing::warn!("page orientation model unavailable, pages are read as they lie: {e}");
+                    (None, None)
+                }
+            }
+        } else {
+            (None, None)
+        };
+        tracing::info!(model = %model.name, dir = %model.dir.display(), classes, threads = config.threads, provider = rt.provider, "OCR engine ready");
+        Ok(Self {
+            info: OcrInfo {
+                model,
+                orientation: ori_model,
+                runtime: rt.library,
+                runtime_verified: rt.verified,
+                provider: rt.provider,
+                threads: config.threads.max(1),
+                classes,
+            },
+            config,
+            det: Mutex::new(det),
+            rec: Mutex::new(rec),
+            ori,
+            dict,
+        })
+    }
+
+    pub fn info(&self) -> &OcrInfo {
+        &self.info
+    }
+
+    pub fn config(&self) -> &OcrConfig {
+        &self.config
+    }
+
+    pub fn dictionary(&self) -> &Dictionary {
+        &self.dict
+    }
+
+    /// Recognises a page and reports the time of each step.
+    pub fn recognize_timed(
+        &self,
+        image: &RgbImage,
+        dpi: f32,
+        page_index: u32,
+    ) -> Result<(OcrPage, OcrTimings), MlError> {
+        let start = Instant::now();
+        let cpu_start = thread_cpu_time();
+        let mut t = OcrTimings::default();
+        let (w, h) = image.dimensions();
+        if w < 8 || h < 8 {
+            return Err(MlError::Image(format!("page {} is only {w} × {h} pixels", page_index + 1)));
+        }
+        // One small copy at the detector's resolution serves orientation, deskew and detection.
+        let scale = (self.config.det_dpi / dpi).min(1.0);
+        let small_size = |w: u32, h: u32| {
+            (((w as f32 * scale).round() as u32).max(32), ((h as f32 * scale).round() as u32).max(32))
+        };
+        let (sw, sh) = small_size(w, h);
+        let mut small = downscale(image, sw, sh);
+
+        // 1. Orientation: the full page is turned only when the model is sure.
+        let mut orientation = 0u16;
+        let mut turned: Option<RgbImage> = None;
+        if let Some(ori) = &self.ori {
+            let t0 = Instant::now();
+            orientation = self.orientation(ori, &small)?;
+            let turn = |img: &RgbImage| match orientation {
+                90 => Some(imageops::rotate270(img)),
+                180 => Some(imageops::rotate180(img)),
+                270 => Some(imageops::rotate90(img)),
+                _ => None,
+            };
+            if let Some(p) = turn(image) {
+                turned = Some(p);
+                if let Some(s) = turn(&small) {
+                    small = s;
+                }
+            }
+            t.orientation = t0.elapsed();
+        }
+        let page = turned.as_ref().unwrap_or(image);
+        let (pw, ph) = page.dimensions();
+
+        // 2. Deskew: measured and undone on the small copy only; recognition samples the
+        // full page along the rotated boxes, so the full page is never resampled.
+        let mut skew = 0.0f32;
+        if self.config.deskew {
+            let t0 = Instant::now();
+            skew = deskew::estimate_skew(&imageops::grayscale(&small), deskew::MAX_SKEW_DEGREES);
+            if skew.abs() >= deskew::MIN_CORRECTION_DEGREES {
+                small = deskew::rotate(&small, -skew);
+            } else {
+                skew = 0.0;
+            }
+            t.deskew = t0.elapsed();
+        }
+
+        // 3. Detection on the inked part of the small copy.
+        let t0 = Instant::now();
+        let found = self.detect(&small)?;
+        let (fx, fy) = (pw as f32 / small.width() as f32, ph as f32 / small.height() as f32);
+        let lines: Vec<Line> = found
+            .into_iter()
+            .map(|b| {
+                // Upright, deskewed page frame (words are placed here)…
+                let frame = TextBox { corners: b.corners.map(|[x, y]| [x * fx, y * fy]), score: b.score };
+                // …and where those points are on the page as it lies (pixels are read there).
+                let sample = if skew == 0.0 {
+                    frame
+                } else {
+                    TextBox {
+                        corners: frame.corners.map(|[x, y]| {
+                            let (sx, sy) = deskew::source_point(x, y, pw, ph, -skew);
+                            [sx, sy]
+                        }),
+                        score: b.score,
+                    }
+                };
+                Line { frame, sample }
+            })
+            .collect();
+        t.detection = t0.elapsed();
+
+        // 4. Recognition.
+        let t0 = Instant::now();
+        let words = self.recognize_lines(page, &lines, dpi)?;
+        t.recognition = t0.elapsed();
+        t.lines = lines.len();
+        t.total = start.elapsed();
+        t.cpu = thread_cpu_time().zip(cpu_start).map(|(b, a)| b.saturating_sub(a));
+
+        let size = pixels_to_points(0.0, 0.0, pw as f32, ph as f32, dpi);
+        Ok((
+            OcrPage {
+                words,
+                width: size.width(),
+                height: size.height(),
+                orientation,
+                skew_degrees: skew,
+            },
+            t,
+        ))
+    }
+
+    /// Clockwise rotation the page has (0/90/180/270). Below 0.9 confidence the page is taken
+    /// as it lies: turning a correct page is worse than leaving a turned one.
+    fn orientation(&self, ori: &Mutex<Session>, image: &RgbImage) -> Result<u16, MlError> {
+        // As the model was trained: short side to 256, centre crop 224, ImageNet statistics.
+        let (w, h) = image.dimensions();
+        let s = 256.0 / w.min(h) as f32;
+        let (rw, rh) = (((w as f32 * s).round() as u32).max(224), ((h as f32 * s).round() as u32).max(224));
+        let small = imageops::thumbnail(image, rw, rh);
+        let (ox, oy) = ((rw - 224) / 2, (rh - 224) / 2);
+        let mut input = Array4::<f32>::zeros((1, 3, 224, 224));
+        fill_normalised(&mut input, 0, &small, ox, oy, 224, 224, IMAGENET);
+        let probs = {
+            let mut sess = ori.lock().map_err(|_| MlError::Inference("orientation session poisoned".into()))?;
+            let out = sess.run(ort::inputs![TensorRef::from_array_view(&input)?])?;
+            let (_, data) = out[0].try_extract_tensor::<f32>()?;
+            data.to_vec()
+        };
+        let Some((best, p)) = probs
+            .iter()
+            .copied()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+        else {
+            return Ok(0);
+        };
+        let angle = [0u16, 90, 180, 270].get(best).copied().unwrap_or(0);
+        tracing::debug!(angle, p, "page orientation");
+        Ok(if p >= 0.9 { angle } else { 0 })
+    }
+
+    /// Text boxes in the coordinates of `small`. Only the inked area (plus a margin) goes
+    /// through the detector, padded with paper to multiples of 32 (the network halves the
+    /// resolution five times); margins cost time and hold no text.
+    fn detect(&self, small: &RgbImage) -> Result<Vec<TextBox>, MlError> {
+        let Some((x0, y0, x1, y1)) = ink_bounds(small, 16) else {
+            return Ok(Vec::new());
+        };
+        let (cw, ch) = (x1 - x0, y1 - y0);
+        let (dw, dh) = (cw.div_ceil(32) * 32, ch.div_ceil(32) * 32);
+        let mut input = Array4::<f32>::zeros((1, 3, dh as usize, dw as usize));
+        // Paper outside the crop.
+        for c in 0..3 {
+            input
+                .index_axis_mut(ndarray::Axis(1), c)
+                .fill((1.0 - IMAGENET.0[c]) / IMAGENET.1[c]);
+        }
+        fill_normalised(&mut input, 0, small, x0, y0, cw, ch, IMAGENET);
+        let (map, mw, mh) = {
+            let mut sess = self.det.lock().map_err(|_| MlError::Inference("detection session poisoned".into()))?;
+            let out = sess.run(ort::inputs![TensorRef::from_array_view(&input)?])?;
+            let (shape, data) = out[0].try_extract_tensor::<f32>()?;
+            let dims: Vec<usize> = shape.iter().map(|&d| d.max(0) as usize).collect();
+            let (mh, mw) = match dims.as_slice() {
+                [_, _, mh, mw] => (*mh, *mw),
+                other => return Err(MlError::BadModel(format!("detector output shape {other:?}"))),
+            };
+            (data.to_vec(), mw, mh)
+        };
+        let mut boxes = boxes_from_map(&map, mw, mh, dw as f32, dh as f32, &self.config.db);
+        for b in &mut boxes {
+            for c in &mut b.corners {
+                c[0] += x0 as f32;
+                c[1] += y0 as f32;
+            }
+        }
+        Ok(boxes)
+    }
+
+    fn recognize_lines(&self, page: &RgbImage, lines: &[Line], dpi: f32) -> Result<Vec<Word>, MlError> {
+        // Similar aspect ratios share a batch, so little of a batch is padding.
+        let boxes: Vec<TextBox> = lines.iter().map(|l| l.sample).collect();
+        let mut order: Vec<usize> = (0..boxes.len()).filter(|&i| boxes[i].height() >= 2.0).collect();
+        let ratio = |b: &TextBox| (b.width() / b.height().max(1.0)).min(REC_MAX_RATIO);
+        order.sort_by(|&a, &b| ratio(&boxes[a]).total_cmp(&ratio(&boxes[b])));
+        let mut words: Vec<(usize, Vec<Word>)> = Vec::new();
+        for chunk in order.chunks(self.config.rec_batch.max(1)) {
+            let widths: Vec<u32> = chunk
+                .iter()
+                .map(|&i| {
+                    ((REC_HEIGHT as f32 * ratio(&boxes[i]) * self.config.rec_width_scale).ceil() as u32).max(8)
+                })
+                .collect();
+            let bw = widths.iter().copied().max().unwrap_or(8);
+            tracing::trace!(lines = chunk.len(), width = bw, "recognition batch");
+            let mut input = Array4::<f32>::zeros((chunk.len(), 3, REC_HEIGHT as usize, bw as usize));
+            for (k, &i) in chunk.iter().enumerate() {
+                sample_line(&mut input, k, page, &boxes[i], widths[k]);
+            }
+            let (data, steps, classes) = {
+                let mut sess = self.rec.lock().map_err(|_| MlError::Inference("recognition session poisoned".into()))?;
+                let out = sess.run(ort::inputs![TensorRef::from_array_view(&input)?])?;
+                let (shape, data) = out[0].try_extract_tensor::<f32>()?;
+                match shape.iter().map(|&d| d.max(0) as usize).collect::<Vec<_>>().as_slice() {
+                    [_, t, c] => (data.to_vec(), *t, *c),
+                    other => return Err(MlError::BadModel(format!("recogniser output shape {other:?}"))),
+                }
+            };
+            if classes != self.dict.classes() {
+                return Err(MlError::BadModel(format!(
+                    "recogniser emits {classes} classes, dictionary has {}",
+                    self.dict.classes()
+                )));
+            }
+            for (k, &i) in chunk.iter().enumerate() {
+                let Some(rows) = data.get(k * steps * classes..(k + 1) * steps * classes) else {
+                    continue;
+                };
+                let decoded = greedy_decode(rows, steps, classes, &self.dict);
+                if decoded.chars.is_empty() || decoded.confidence() < self.config.drop_score {
+                    continue;
+                }
+                let step_px = bw as f32 / steps as f32;
+                let line_words = decoded
+                    .words()
+                    .into_iter()
+                    .map(|dw| {
+                        // CTC peaks sit slightly left of a glyph's middle (measured against
+                        // text-layer boxes: +0.5 put words ~1 pt right).
+                        let centre = |s: usize| (s as f32 + 0.1) * step_px;
+                        let (c0, c1) = (centre(dw.first_step), centre(dw.last_step));
+                        // Half a character beyond the first and last peaks.
+                        let pitch = if dw.chars > 1 {
+                            (c1 - c0) / (dw.chars - 1) as f32
+                        } else {
+                            REC_HEIGHT as f32 * 0.5
+                        };
+                        let x0 = (c0 - pitch / 2.0).clamp(0.0, widths[k] as f32);
+                        let x1 = (c1 + pitch / 2.0).clamp(0.0, widths[k] as f32);
+                        let (bx0, by0, bx1, by1) = sub_box(&lines[i].frame, x0 / widths[k] as f32, x1 / widths[k] as f32);
+                        Word {
+                            text: dw.text,
+                            bbox: pixels_to_points(bx0, by0, bx1, by1, dpi),
+                            confidence: dw.confidence,
+                        }
+                    })
+                    .collect();
+                words.push((i, line_words));
+            }
+        }
+        // Back to reading order (the detector's).
+        words.sort_by_key(|(i, _)| *i);
+        Ok(words.into_iter().flat_map(|(_, w)| w).collect())
+    }
+}
+
+impl TextRecognizer for OcrEngine {
+    fn name(&self) -> String {
+        format!("ocr.{}/{}", self.info.model.name, self.info.model.source.replace(' ', "-"))
+    }
+
+    fn recognize(&self, image: &RgbImage, dpi: f32, page_index: u32) -> Result<OcrPage, MlError> {
+        self.recognize_timed(image, dpi, page_index).map(|(p, _)| p)
+    }
+}
+
+/// A detected text line: its box in the upright, deskewed page frame and the same box on the
+/// page as it lies (where its pixels are sampled).
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    frame: TextBox,
+    sample: TextBox,
+}
+
+/// Area-averaging downscale to `dw × dh` (each output pixel is the mean of the source pixels
+/// it covers). Much cheaper than a general resampling filter and right for text, which must
+/// not alias into speckles.
+pub fn downscale(img: &RgbImage, dw: u32, dh: u32) -> RgbImage {
+    let (w, h) = img.dimensions();
+    if dw >= w || dh >= h {
+        return img.clone();
+    }
+    let bounds = |n: u32, dn: u32| -> Vec<(usize, usize)> {
+        (0..dn)
+            .map(|i| {
+                let a = (u64::from(i) * u64::from(n) / u64::from(dn)) as usize;
+                let b = ((u64::from(i + 1) * u64::from(n) / u64::from(dn)) as usize).max(a + 1);
+                (a, b.min(n as usize))
+            })
+            .collect()
+    };
+    let xb = bounds(w, dw);
+    let yb = bounds(h, dh);
+    let raw = img.as_raw();
+    let stride = w as usize * 3;
+    let mut out = RgbImage::new(dw, dh);
+    let mut acc = vec![0u32; dw as usize * 3];
+    for (oy, &(ya, yb_)) in yb.iter().enumerate() {
+        acc.iter_mut().for_each(|v| *v = 0);
+        for y in ya..yb_ {
+            let row = &raw[y * stride..(y + 1) * stride];
+            for (ox, &(xa, xb_)) in xb.iter().enumerate() {
+                let (mut r, mut g, mut b) = (0u32, 0u32, 0u32);
+                for p in row[xa * 3..xb_ * 3].chunks_exact(3) {
+                    r += u32::from(p[0]);
+                    g += u32::from(p[1]);
+                    b += u32::from(p[2]);
+                }
+                acc[ox * 3] += r;
+                acc[ox * 3 + 1] += g;
+                acc[ox * 3 + 2] += b;
+            }
+        }
+        let orow = &mut out.as_mut()[oy * dw as usize * 3..(oy + 1) * dw as usize * 3];
+        for (ox, &(xa, xb_)) in xb.iter().enumerate() {
+            let n = ((xb_ - xa) * (yb_ - ya)) as u32;
+            for c in 0..3 {
+                orow[ox * 3 + c] = ((acc[ox * 3 + c] + n / 2) / n) as u8;
+            }
+        }
+    }
+    out
+}
+
+/// Bounds `(x0, y0, x1, y1)` of the pixels darker than paper, grown by `margin` and clamped;
+/// `None` for a blank page.
+fn ink_bounds(img: &RgbImage, margin: u32) -> Option<(u32, u32, u32, u32)> {
+    let (w, h) = img.dimensions();
+    let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0u32, 0u32);
+    for (x, y, p) in img.enumerate_pixels() {
+        let l = (u32::from(p.0[0]) * 3 + u32::from(p.0[1]) * 6 + u32::from(p.0[2])) / 10;
+        if l < 200 {
+            x0 = x0.min(x);
+            y0 = y0.min(y);
+            x1 = x1.max(x);
+            y1 = y1.max(y);
+        }
+    }
+    (x0 != u32::MAX).then(|| {
+        (
+            x0.saturating_sub(margin),
+            y0.saturating_sub(margin),
+            (x1 + 1 + margin).min(w),
+            (y1 + 1 + margin).min(h),
+        )
+    })
+}
+
+/// Classes of the recogniser's output (last dimension).
+fn rec_classes(rec: &Session) -> Result<usize, MlError> {
+    let out = rec
+        .outputs()
+        .first()
+        .ok_or_else(|| MlError::BadModel("the recogniser has no output".into()))?;
+    let dims = out
+        .dtype()
+        .tensor_shape()
+        .map(|s| s.iter().copied().collect::<Vec<i64>>())
+        .unwrap_or_default();
+    match dims.last() {
+        Some(&c) if c > 0 => Ok(c as usize),
+        _ => Err(MlError::BadModel(format!("the recogniser's class count is not fixed: {dims:?}"))),
+    }
+}
+
+/// (mean, std) per input channel in model order (B, G, R: the models were trained on OpenCV's
+/// BGR images, and the statistics are applied in that channel order).
+type Norm = ([f32; 3], [f32; 3]);
+const IMAGENET: Norm = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]);
+const HALF: Norm = ([0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
+
+/// Writes the `w × h` window at (`ox`, `oy`) of `img` into batch item `k`, BGR, normalised.
+fn fill_normalised(input: &mut Array4<f32>, k: usize, img: &RgbImage, ox: u32, oy: u32, w: u32, h: u32, norm: Norm) {
+    let (mean, std) = norm;
+    let (iw, ih) = img.dimensions();
+    for y in 0..h.min(ih.saturating_sub(oy)) {
+        for x in 0..w.min(iw.saturating_sub(ox)) {
+            let p = img.get_pixel(ox + x, oy + y).0;
+            let bgr = [p[2], p[1], p[0]];
+            for c in 0..3 {
+                input[[k, c, y as usize, x as usize]] = (f32::from(bgr[c]) / 255.0 - mean[c]) / std[c];
+            }
+        }
+    }
+}
+
+/// Samples the rotated text box into batch item `k` at height 48 and width `out_w`
+/// (bilinear, straight from the page: no intermediate crop), normalised to [-1, 1]. The rest
+/// of the row stays 0, the padding value the recogniser was trained with.
+fn sample_line(input: &mut Array4<f32>, k: usize, page: &RgbImage, b: &TextBox, out_w: u32) {
+    let [tl, tr, _, bl] = b.corners;
+    let (w, h) = page.dimensions();
+    let raw = page.as_raw();
+    let stride = w as usize * 3;
+    let (mean, std) = HALF;
+    for y in 0..REC_HEIGHT {
+        let fy = (y as f32 + 0.5) / REC_HEIGHT as f32;
+        for x in 0..out_w {
+            let fx = (x as f32 + 0.5) / out_w as f32;
+            let sx = tl[0] + (tr[0] - tl[0]) * fx + (bl[0] - tl[0]) * fy - 0.5;
+            let sy = tl[1] + (tr[1] - tl[1]) * fx + (bl[1] - tl[1]) * fy - 0.5;
+            let sx = sx.clamp(0.0, (w - 1) as f32);
+            let sy = sy.clamp(0.0, (h - 1) as f32);
+            let (x0, y0) = (sx as usize, sy as usize);
+            let (ax, ay) = (sx - x0 as f32, sy - y0 as f32);
+            let x1 = (x0 + 1).min(w as usize - 1);
+            let y1 = (y0 + 1).min(h as usize - 1);
+            for c in 0..3 {
+                let p = |xx: usize, yy: usize| f32::from(raw[yy * stride + xx * 3 + (2 - c)]);
+                let v = (p(x0, y0) * (1.0 - ax) + p(x1, y0) * ax) * (1.0 - ay)
+                    + (p(x0, y1) * (1.0 - ax) + p(x1, y1) * ax) * ay;
+                input[[k, c, y as usize, x as usize]] = (v / 255.0 - mean[c]) / std[c];
+            }
+        }
+    }
+}
+
+/// Fraction of a grown detection box's height above and below the glyphs' font box (measured
+/// on rendered pages against the text layer: boxes were ~28 % taller at unclip 1.6).
+const WORD_BOX_INSET: f32 = 0.14;
+
+/// Axis-aligned bounds of the part of a text box between fractions `f0` and `f1` of its
+/// width.
+///
+/// Vertically the grown detection box is trimmed by [`WORD_BOX_INSET`] at top and bottom, so
+/// OCR words have the extent of text-layer words (font ascent to descent) and lines group the
+/// same way for both.
+fn sub_box(b: &TextBox, f0: f32, f1: f32) -> (f32, f32, f32, f32) {
+    let [tl, tr, br, bl] = b.corners;
+    let lerp = |a: [f32; 2], c: [f32; 2], f: f32| [a[0] + (c[0] - a[0]) * f, a[1] + (c[1] - a[1]) * f];
+    let (top0, top1) = (lerp(tl, tr, f0), lerp(tl, tr, f1));
+    let (bot0, bot1) = (lerp(bl, br, f0), lerp(bl, br, f1));
+    let pts = [
+        lerp(top0, bot0, WORD_BOX_INSET),
+        lerp(top1, bot1, WORD_BOX_INSET),
+        lerp(top1, bot1, 1.0 - WORD_BOX_INSET),
+        lerp(top0, bot0, 1.0 - WORD_BOX_INSET),
+    ];
+    let xs = pts.map(|p| p[0]);
+    let ys = pts.map(|p| p[1]);
+    (
+        xs.iter().copied().fold(f32::MAX, f32::min),
+        ys.iter().copied().fold(f32::MAX, f32::min),
+        xs.iter().copied().fold(f32::MIN, f32::max),
+        ys.iter().copied().fold(f32::MIN, f32::max),
+    )
+}

@@ -1,0 +1,103 @@
+//! The seam between the pipeline and OCR: [`TextRecognizer`] turns a page image into words in
+//! page space. The ONNX engine implements it; tests use fakes.
+
+use image::RgbImage;
+use sapllm_core::{BBox, Page, SourceKind, Word};
+
+use crate::MlError;
+
+/// Points per inch: page space is in PDF points (see `sapllm_core::geometry`).
+pub const POINTS_PER_INCH: f32 = 72.0;
+
+/// A page image with its resolution.
+#[derive(Debug, Clone)]
+pub struct PageImage {
+    pub image: RgbImage,
+    /// Pixels per inch (from the file, from the renderer, or estimated; see `input`).
+    pub dpi: f32,
+}
+
+/// What OCR read from one page image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OcrPage {
+    /// Words in page space: points, origin top-left, y down, in the frame of the upright and
+    /// deskewed page (see `orientation` and `skew_degrees`).
+    pub words: Vec<Word>,
+    /// Page size in points after turning it upright.
+    pub width: f32,
+    pub height: f32,
+    /// Clockwise rotation (0, 90, 180, 270) that was applied to make the page upright.
+    pub orientation: u16,
+    /// Rotation in degrees (counter-clockwise positive) that was removed by deskewing.
+    pub skew_degrees: f32,
+}
+
+impl OcrPage {
+    /// The page as the pipeline sees it: words, lines (same grouping as text-layer words),
+    /// `text_source = Ocr`.
+    pub fn into_page(self, index: u32) -> Page {
+        let lines = sapllm_document::layout::lines_from_words(&self.words);
+        Page {
+            index,
+            width: self.width,
+            height: self.height,
+            text_source: SourceKind::Ocr,
+            words: self.words,
+            lines,
+        }
+    }
+}
+
+/// Reads the words of a page image.
+pub trait TextRecognizer: Send + Sync {
+    /// Model identity and version, recorded in results (`DocumentResult::versions`).
+    fn name(&self) -> String;
+
+    /// Recognises the words of `image` (a page scanned or rendered at `dpi`). `page_index` is
+    /// for logs and errors only.
+    fn recognize(&self, image: &RgbImage, dpi: f32, page_index: u32) -> Result<OcrPage, MlError>;
+}
+
+/// A pixel box (x right, y down, origin top-left of the image) in page space: ×72/dpi.
+pub fn pixels_to_points(x0: f32, y0: f32, x1: f32, y1: f32, dpi: f32) -> BBox {
+    let s = POINTS_PER_INCH / dpi.max(1.0);
+    BBox::new(x0 * s, y0 * s, x1 * s, y1 * s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pixels_become_points_with_the_origin_kept_top_left() {
+        // 200 dpi: 200 px = 1 inch = 72 pt.
+        let b = pixels_to_points(200.0, 400.0, 300.0, 450.0, 200.0);
+        let want = BBox::new(72.0, 144.0, 108.0, 162.0);
+        for (got, want) in [(b.x0, want.x0), (b.y0, want.y0), (b.x1, want.x1), (b.y1, want.y1)] {
+            assert!((got - want).abs() < 1e-3, "{b:?}");
+        }
+        // A4 at 200 dpi is 1654 × 2339 px ≈ 595.4 × 842.0 pt.
+        let page = pixels_to_points(0.0, 0.0, 1654.0, 2339.0, 200.0);
+        assert!((page.width() - 595.44).abs() < 0.1 && (page.height() - 842.04).abs() < 0.1);
+    }
+
+    #[test]
+    fn an_ocr_page_becomes_a_pipeline_page_with_lines() {
+        let w = |t: &str, x: f32, y: f32| Word {
+            text: t.into(),
+            bbox: BBox::new(x, y, x + 30.0, y + 10.0),
+            confidence: 0.9,
+        };
+        let p = OcrPage {
+            words: vec![w("Summe", 300.0, 100.0), w("Rechnung", 40.0, 50.0), w("119,00", 340.0, 101.0)],
+            width: 595.0,
+            height: 842.0,
+            orientation: 0,
+            skew_degrees: 0.0,
+        }
+        .into_page(2);
+        assert_eq!(p.index, 2);
+        assert_eq!(p.text_source, SourceKind::Ocr);
+        assert_eq!(p.text(), "Rechnung\nSumme 119,00");
+    }
+}

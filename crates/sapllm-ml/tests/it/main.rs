@@ -1,0 +1,218 @@
+//! OCR with the real models (installed by `make setup`) on pages rendered from the committed
+//! samples, on PNG and multi-page TIFF files made here, on turned and skewed pages, and the
+//! pipeline on the image-only sample.
+//!
+//! These tests need the models: when they are missing they fail with the command that installs
+//! them — a silent skip would let CI pass without ever running OCR.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use image::{ImageEncoder, RgbImage, imageops};
+use sapllm_core::{FileKind, SourceKind, Word};
+use sapllm_document::pdf::PdfEngine;
+use sapllm_ml::TextRecognizer;
+use sapllm_ml::metrics::{CerCount, reading_text};
+use sapllm_ml::ocr::{OcrConfig, OcrEngine};
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples")
+}
+
+fn engine() -> &'static OcrEngine {
+    static E: OnceLock<OcrEngine> = OnceLock::new();
+    E.get_or_init(|| {
+        OcrEngine::new(OcrConfig::fast()).unwrap_or_else(|e| {
+            panic!(
+                "the OCR models or ONNX Runtime are missing — run `make setup` (scripts/setup.sh \
+                 installs the pinned models into .cache/models/): {e}"
+            )
+        })
+    })
+}
+
+fn pdfium() -> &'static PdfEngine {
+    PdfEngine::global(None).expect("PDFium (make setup)")
+}
+
+/// Page `index` of a sample rendered at `dpi`, with its text-layer words.
+fn rendered(name: &str, index: u32, dpi: f32) -> (RgbImage, Vec<Word>) {
+    let bytes = std::fs::read(samples().join(name)).unwrap();
+    let content = pdfium().read(&bytes).unwrap();
+    let img = pdfium().render_page(&bytes, index, dpi).unwrap();
+    (img, content.pages[index as usize].words.clone())
+}
+
+fn cer(reference: &[Word], ocr: &[Word]) -> f64 {
+    CerCount::of(&reading_text(reference), &reading_text(ocr)).rate()
+}
+
+fn has(words: &[Word], text: &str) -> bool {
+    words.iter().any(|w| w.text == text)
+}
+
+#[test]
+fn a_rendered_german_invoice_is_read_with_umlauts_euro_and_boxes_on_the_text() {
+    let (img, layer) = rendered("invoice-de-din.pdf", 0, 200.0);
+    let page = engine().recognize(&img, 200.0, 0).unwrap();
+    assert!(page.words.len() > 150, "{} words", page.words.len());
+    let c = cer(&layer, &page.words);
+    assert!(c < 0.02, "CER {:.2} %", c * 100.0);
+    for w in ["Präzisionsteile", "Weißenfels", "Bürotechnik", "€", "Gesamtbetrag", "18.238,17"] {
+        assert!(has(&page.words, w), "{w} not read: {}", reading_text(&page.words));
+    }
+    assert_eq!((page.orientation, page.skew_degrees), (0, 0.0));
+    assert!((page.width - 595.3).abs() < 1.0 && (page.height - 841.9).abs() < 1.0);
+    // Same coordinate convention as the text layer: each OCR word lies on the text-layer
+    // word with the same text (points, origin top-left).
+    let mut deltas = Vec::new();
+    for o in &page.words {
+        let Some(t) = layer.iter().filter(|t| t.text == o.text).min_by(|a, b| {
+            let d = |w: &&Word| (w.bbox.center_x() - o.bbox.center_x()).abs() + (w.bbox.center_y() - o.bbox.center_y()).abs();
+            d(a).total_cmp(&d(b))
+        }) else {
+            continue;
+        };
+        deltas.push(
+            [o.bbox.x0 - t.bbox.x0, o.bbox.y0 - t.bbox.y0, o.bbox.x1 - t.bbox.x1, o.bbox.y1 - t.bbox.y1]
+                .map(f32::abs)
+                .into_iter()
+                .fold(0.0f32, f32::max),
+        );
+    }
+    deltas.sort_by(f32::total_cmp);
+    assert!(deltas.len() > 120, "{} words matched", deltas.len());
+    let median = deltas[deltas.len() / 2];
+    let p90 = deltas[deltas.len() * 9 / 10];
+    assert!(median < 2.0 && p90 < 5.0, "box error median {median} pt, p90 {p90} pt");
+    // Per-word confidence is the mean character probability: high on a clean render.
+    let mean: f32 = page.words.iter().map(|w| w.confidence).sum::<f32>() / page.words.len() as f32;
+    assert!(mean > 0.9 && page.words.iter().all(|w| (0.0..=1.0).contains(&w.confidence)), "{mean}");
+}
+
+#[test]
+fn french_and_english_pages_read_accents_and_amounts() {
+    let (img, layer) = rendered("invoice-fr-boxed.pdf", 0, 200.0);
+    let page = engine().recognize(&img, 200.0, 0).unwrap();
+    let c = cer(&layer, &page.words);
+    assert!(c < 0.02, "CER {:.2} %", c * 100.0);
+    let text = reading_text(&page.words);
+    assert!(text.contains('é'), "{text}");
+    let (img, layer) = rendered("invoice-en-minimal.pdf", 0, 200.0);
+    let page = engine().recognize(&img, 200.0, 0).unwrap();
+    assert!(cer(&layer, &page.words) < 0.03);
+}
+
+#[test]
+fn a_png_file_made_here_is_decoded_and_read() {
+    let (img, layer) = rendered("invoice-en-banner.pdf", 0, 200.0);
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgb8)
+        .unwrap();
+    let pages = sapllm_ml::input::decode(&png, FileKind::Png).unwrap();
+    assert_eq!(pages.len(), 1);
+    // No pHYs chunk: the resolution is estimated from an A4 width (1654 px ≈ 200 dpi).
+    assert!((pages[0].dpi - 200.0).abs() < 1.0, "{}", pages[0].dpi);
+    let page = engine().recognize(&pages[0].image, pages[0].dpi, 0).unwrap();
+    assert!(cer(&layer, &page.words) < 0.03);
+    assert!(has(&page.words, "INVOICE"), "{}", reading_text(&page.words));
+}
+
+#[test]
+fn a_multi_page_tiff_made_here_gives_one_ocr_page_per_frame() {
+    use tiff::encoder::{Rational, TiffEncoder, colortype};
+    let (p1, l1) = rendered("invoice-de-din.pdf", 0, 200.0);
+    let (p2, l2) = rendered("invoice-fr-sidebar.pdf", 0, 200.0);
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut enc = TiffEncoder::new(&mut buf).unwrap();
+        for p in [&p1, &p2] {
+            let mut im = enc.new_image::<colortype::RGB8>(p.width(), p.height()).unwrap();
+            im.resolution(tiff::tags::ResolutionUnit::Inch, Rational { n: 200, d: 1 });
+            im.write_data(p.as_raw()).unwrap();
+        }
+    }
+    let pages = sapllm_ml::input::decode(buf.get_ref(), FileKind::Tiff).unwrap();
+    assert_eq!(pages.len(), 2);
+    for (i, (p, layer)) in pages.iter().zip([&l1, &l2]).enumerate() {
+        assert_eq!(p.dpi, 200.0);
+        let page = engine().recognize(&p.image, p.dpi, i as u32).unwrap();
+        let c = cer(layer, &page.words);
+        assert!(c < 0.02, "page {}: CER {:.2} %", i + 1, c * 100.0);
+    }
+}
+
+#[test]
+fn turned_and_skewed_pages_are_put_upright_and_straight() {
+    let (img, layer) = rendered("invoice-de-din.pdf", 0, 200.0);
+    for (turned, expected) in [
+        (imageops::rotate90(&img), 90u16),
+        (imageops::rotate180(&img), 180),
+        (imageops::rotate270(&img), 270),
+    ] {
+        let page = engine().recognize(&turned, 200.0, 0).unwrap();
+        assert_eq!(page.orientation, expected);
+        assert!(page.height > page.width, "upright A4 is portrait");
+        let c = cer(&layer, &page.words);
+        assert!(c < 0.02, "turned {expected}: CER {:.2} %", c * 100.0);
+    }
+    let skewed = sapllm_ml::deskew::rotate(&img, 2.0);
+    let page = engine().recognize(&skewed, 200.0, 0).unwrap();
+    assert!((page.skew_degrees - 2.0).abs() < 0.3, "skew {}", page.skew_degrees);
+    let c = cer(&layer, &page.words);
+    assert!(c < 0.03, "skewed: CER {:.2} %", c * 100.0);
+}
+
+#[test]
+fn blank_and_tiny_pages_do_not_fail() {
+    let white = RgbImage::from_pixel(1654, 2339, image::Rgb([255, 255, 255]));
+    let page = engine().recognize(&white, 200.0, 0).unwrap();
+    assert!(page.words.is_empty());
+    assert!(engine().recognize(&RgbImage::new(4, 4), 200.0, 0).is_err());
+}
+
+/// The pipeline reads the image-only sample through OCR: words with OCR confidences, fields
+/// from them, and no `needs_ocr` finding.
+#[test]
+fn the_pipeline_reads_the_scanned_sample_through_ocr() {
+    use sapllm_pipeline::config::PipelineConfig;
+    use sapllm_pipeline::extraction::RuleExtractor;
+    use sapllm_pipeline::pipeline::{FixedClock, Outcome, Pipeline, RunOptions};
+    use sapllm_pipeline::preprocessing::{PdfReader, WithOcr};
+    use sapllm_pipeline::prior::NoPriorDocuments;
+
+    struct Pdfium;
+    impl PdfReader for Pdfium {
+        fn read_pdf(&self, bytes: &[u8]) -> Result<sapllm_document::pdf::PdfContent, sapllm_document::DocumentError> {
+            pdfium().read(bytes)
+        }
+        fn render_page(&self, bytes: &[u8], i: u32, dpi: f32) -> Result<RgbImage, sapllm_document::DocumentError> {
+            pdfium().render_page(bytes, i, dpi)
+        }
+    }
+    let ocr = Arc::new(OcrEngine::new(OcrConfig::fast()).expect("OCR models (make setup)"));
+    let pipeline = Pipeline::new(
+        PipelineConfig::default(),
+        Arc::new(WithOcr::new(Arc::new(Pdfium), ocr)),
+        Arc::new(RuleExtractor::default()),
+        Arc::new(FixedClock(chrono::NaiveDate::from_ymd_opt(2024, 12, 1).unwrap())),
+    );
+    let bytes = std::fs::read(samples().join("scanned-invoice-de.pdf")).unwrap();
+    let Ok(Outcome::Processed(p)) = pipeline.process(&bytes, &NoPriorDocuments, RunOptions::default()) else {
+        panic!("not processed");
+    };
+    assert_eq!(p.pages[0].text_source, SourceKind::Ocr);
+    assert!(p.pages[0].words.len() > 100, "{} words", p.pages[0].words.len());
+    assert!(p.pages[0].words.iter().any(|w| w.confidence < 1.0));
+    let f = &p.result.findings;
+    assert!(f.iter().all(|f| f.code != "needs_ocr"), "{f:?}");
+    assert!(f.iter().any(|f| f.code == "ocr_used"));
+    assert_eq!(p.result.doc_type.value.as_str(), "invoice");
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(samples().join("scanned-invoice-de.json")).unwrap()).unwrap();
+    let gross = p.result.fields.get(&sapllm_core::FieldKey::GrossTotal).expect("gross total read");
+    assert_eq!(gross.value.to_plain(), truth["fields"]["gross_total"].as_str().unwrap());
+    assert_eq!(gross.provenance.source, SourceKind::Ocr);
+    assert!(gross.provenance.bbox.is_some());
+}
