@@ -308,13 +308,20 @@ pub fn bench_ocr(
     let ocr = match engine.ocr() {
         crate::OcrStatus::Ready(o) => o.clone(),
         crate::OcrStatus::Off => {
-            return Err(ApiError::new("ocr_unavailable", "OCR is switched off (SAPLLM_OCR_MODEL=off)"));
+            return Err(ApiError::new(
+                "ocr_unavailable",
+                "OCR is switched off (SAPLLM_OCR_MODEL=off)",
+            ));
         }
         crate::OcrStatus::Unavailable { message, .. } => {
             return Err(ApiError::new("ocr_unavailable", message.clone()));
         }
     };
-    let tesseract = if options.tesseract { tesseract_version() } else { Err("not requested".into()) };
+    let tesseract = if options.tesseract {
+        tesseract_version()
+    } else {
+        Err("not requested".into())
+    };
     let mut skipped = Vec::new();
     let mut sets: Vec<&'static str> = Vec::new();
     let mut ours: std::collections::BTreeMap<&'static str, Acc> = Default::default();
@@ -344,7 +351,8 @@ pub fn bench_ocr(
             let acc = ours.entry(p.set).or_default();
             acc.wall.push(wall.elapsed().as_secs_f64() * 1e3);
             acc.cpu.push(t.cpu.unwrap_or(t.total).as_secs_f64() * 1e3);
-            acc.count.add(CerCount::of(&p.reference, &reading_text(&page.words)));
+            acc.count
+                .add(CerCount::of(&p.reference, &reading_text(&page.words)));
             acc.pages += 1;
             if tesseract.is_ok() {
                 match run_tesseract(&p.image, p.dpi) {
@@ -352,7 +360,8 @@ pub fn bench_ocr(
                         let acc = theirs.entry(p.set).or_default();
                         acc.cpu.push(cpu);
                         acc.wall.push(wall);
-                        acc.count.add(CerCount::of(&p.reference, &reading_text(&words)));
+                        acc.count
+                            .add(CerCount::of(&p.reference, &reading_text(&words)));
                         acc.pages += 1;
                     }
                     Err(e) => skipped.push((file.display().to_string(), format!("tesseract: {e}"))),
@@ -417,12 +426,21 @@ fn reference_pages(file: &std::path::Path, dpi: f32) -> Result<Vec<RefPage>, Str
             return Err("an OCR reference next to a file that is no page".into());
         };
         if images.len() != refs.len() {
-            return Err(format!("{} pages but {} reference texts", images.len(), refs.len()));
+            return Err(format!(
+                "{} pages but {} reference texts",
+                images.len(),
+                refs.len()
+            ));
         }
         return Ok(images
             .into_iter()
             .zip(refs)
-            .map(|((image, dpi), reference)| RefPage { set: "scans", image, dpi, reference })
+            .map(|((image, dpi), reference)| RefPage {
+                set: "scans",
+                image,
+                dpi,
+                reference,
+            })
             .collect());
     }
     if kind != FileKind::Pdf {
@@ -435,7 +453,9 @@ fn reference_pages(file: &std::path::Path, dpi: f32) -> Result<Vec<RefPage>, Str
         if !usable {
             continue;
         }
-        let image = pdf.render_page(&bytes, page.index, dpi).map_err(|e| e.to_string())?;
+        let image = pdf
+            .render_page(&bytes, page.index, dpi)
+            .map_err(|e| e.to_string())?;
         out.push(RefPage {
             set: "renders",
             image,
@@ -454,8 +474,12 @@ fn tesseract_version() -> Result<String, String> {
     let out = std::process::Command::new("tesseract")
         .arg("--version")
         .output()
-        .map_err(|_| "tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-deu)".to_owned())?;
-    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+        .map_err(|_| {
+            "tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-deu)"
+                .to_owned()
+        })?;
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     let langs = std::process::Command::new("tesseract")
         .arg("--list-langs")
         .output()
@@ -479,7 +503,10 @@ fn children_cpu_secs() -> Option<f64> {
 }
 
 /// Tesseract on one page image: its words in page space, CPU ms and wall ms.
-fn run_tesseract(img: &image::RgbImage, dpi: f32) -> Result<(Vec<sapllm_core::Word>, f64, f64), String> {
+fn run_tesseract(
+    img: &image::RgbImage,
+    dpi: f32,
+) -> Result<(Vec<sapllm_core::Word>, f64, f64), String> {
     let path = std::env::temp_dir().join(format!(
         "sapllm-bench-{}-{}.png",
         std::process::id(),
@@ -503,9 +530,15 @@ fn run_tesseract(img: &image::RgbImage, dpi: f32) -> Result<(Vec<sapllm_core::Wo
     let _ = std::fs::remove_file(&path);
     let out = out.map_err(|e| e.to_string())?;
     if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("failed").to_owned());
+        return Err(String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .unwrap_or("failed")
+            .to_owned());
     }
-    let cpu = children_cpu_secs().zip(cpu0).map_or(wall, |(b, a)| (b - a) * 1e3);
+    let cpu = children_cpu_secs()
+        .zip(cpu0)
+        .map_or(wall, |(b, a)| (b - a) * 1e3);
     let mut words = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines().skip(1) {
         let c: Vec<&str> = line.split('\t').collect();

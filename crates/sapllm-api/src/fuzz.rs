@@ -50,12 +50,25 @@ impl Rng {
         x.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
     pub fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
-const INTERESTING: &[&[u8]] =
-    &[b"0", b"-1", b"4294967295", b"2147483648", b"99999999999999999999", b"1e308", b"NaN", b"-0", b"65536"];
+const INTERESTING: &[&[u8]] = &[
+    b"0",
+    b"-1",
+    b"4294967295",
+    b"2147483648",
+    b"99999999999999999999",
+    b"1e308",
+    b"NaN",
+    b"-0",
+    b"65536",
+];
 
 /// Applies 1–4 random mutations to `input` (with `other` available for splicing).
 pub fn mutate(input: &[u8], other: &[u8], rng: &mut Rng) -> Vec<u8> {
@@ -96,7 +109,12 @@ pub fn mutate(input: &[u8], other: &[u8], rng: &mut Rng) -> Vec<u8> {
             6 => {
                 // Replace a run of digits by an interesting number (object numbers, lengths,
                 // offsets, counts are digits in PDFs and XML).
-                let digits: Vec<usize> = out.iter().enumerate().filter(|(_, b)| b.is_ascii_digit()).map(|(i, _)| i).collect();
+                let digits: Vec<usize> = out
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| b.is_ascii_digit())
+                    .map(|(i, _)| i)
+                    .collect();
                 if let Some(&start) = digits.get(rng.below(digits.len())) {
                     let mut end = start;
                     while end < out.len() && out[end].is_ascii_digit() {
@@ -134,14 +152,21 @@ pub fn fuzz(
     let mut panics = 0;
     let mut kept = Vec::new();
     let started = Instant::now();
-    let run = RunOptions { ignore_embedded: false, reprocess: true };
+    let run = RunOptions {
+        ignore_embedded: false,
+        reprocess: true,
+    };
     for n in 0..executions {
         let a = &seeds[rng.below(seeds.len())];
         let b = &seeds[rng.below(seeds.len())];
         let input = mutate(a, b, &mut rng);
-        let outcome = catch_unwind(AssertUnwindSafe(|| engine.pipeline().process(&input, &NoPriorDocuments, run)));
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            engine.pipeline().process(&input, &NoPriorDocuments, run)
+        }));
         let (label, keep) = match outcome {
-            Ok(Ok(Outcome::Processed(_))) | Ok(Ok(Outcome::AlreadyKnown { .. })) => ("ok".to_owned(), false),
+            Ok(Ok(Outcome::Processed(_))) | Ok(Ok(Outcome::AlreadyKnown { .. })) => {
+                ("ok".to_owned(), false)
+            }
             Ok(Err(f)) => {
                 let code = f.code().to_owned();
                 let keep = code == "reader_crashed" || code == "reader_timeout";
@@ -192,6 +217,9 @@ mod tests {
             assert_eq!(a, b);
             changed += usize::from(a != seed.to_vec());
         }
-        assert!(changed > 190, "mutations rarely leave the input unchanged: {changed}");
+        assert!(
+            changed > 190,
+            "mutations rarely leave the input unchanged: {changed}"
+        );
     }
 }

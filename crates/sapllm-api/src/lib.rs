@@ -12,6 +12,7 @@ pub mod bench;
 pub mod eval;
 pub mod fuzz;
 mod inputs;
+mod master_data;
 pub mod posting;
 mod prior;
 mod process;
@@ -146,7 +147,10 @@ pub enum OcrStatus {
     /// Switched off with `SAPLLM_OCR_MODEL=off`.
     Off,
     /// Models or ONNX Runtime missing (or broken): scans go to review with `needs_ocr`.
-    Unavailable { code: String, message: String },
+    Unavailable {
+        code: String,
+        message: String,
+    },
 }
 
 /// Every model of the catalog and where it was found (or why not), for `doctor`.
@@ -187,7 +191,10 @@ pub fn ocr_from_env() -> OcrStatus {
             ..OcrConfig::fast()
         },
     };
-    if let Some(t) = std::env::var("SAPLLM_OCR_THREADS").ok().and_then(|v| v.parse().ok()) {
+    if let Some(t) = std::env::var("SAPLLM_OCR_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
         config.threads = t;
     }
     match OcrEngine::new(config) {
@@ -331,6 +338,8 @@ impl sapllm_pipeline::preprocessing::PdfReader for PdfReaderRef {
 pub struct Api {
     settings: Settings,
     engine: Arc<std::sync::OnceLock<Engine>>,
+    /// An SAP secret given for this session only (e.g. on standard input); never stored.
+    session_secret: Arc<std::sync::Mutex<Option<sapllm_sap::Secret>>>,
     store: Store,
 }
 
@@ -353,8 +362,20 @@ impl Api {
         Ok(Self {
             settings: settings.clone(),
             engine: Arc::default(),
+            session_secret: Arc::default(),
             store,
         })
+    }
+
+    /// Uses `secret` for SAP in this session instead of the keyring's (it is never stored).
+    pub fn set_session_secret(&self, secret: sapllm_sap::Secret) {
+        if let Ok(mut s) = self.session_secret.lock() {
+            *s = Some(secret);
+        }
+    }
+
+    pub(crate) fn session_secret(&self) -> Option<sapllm_sap::Secret> {
+        self.session_secret.lock().ok().and_then(|s| s.clone())
     }
 
     /// An API over a given engine and store (tests, other front ends).
@@ -364,6 +385,7 @@ impl Api {
         Self {
             settings,
             engine: Arc::new(cell),
+            session_secret: Arc::default(),
             store,
         }
     }

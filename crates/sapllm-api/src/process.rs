@@ -283,6 +283,7 @@ async fn commit(api: &Api, file: &Path, ran: Ran, options: RunOptions) -> ItemOu
                     return Ok(None);
                 }
                 recheck_duplicates(api, &mut result).await;
+                crate::master_data::check_master_data(api, &mut result).await;
                 api.store.save_result(&intake.hash, &result).await.map(Some)
             };
             match stored.await {

@@ -156,3 +156,76 @@ async fn eval_on_the_samples_reads_the_ground_truth_format() {
     // Evaluation never writes to the data folder.
     assert!(!tmp.path().join("sapllm.db").exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_sap_configured_validation_checks_supplier_and_purchase_order_master_data() {
+    use sapllm_sap::mapping::SupplierRef;
+    use sapllm_sap::test_server::TestServer;
+
+    let server = TestServer::start().expect("the SAP test server (Node 20+ and npm)");
+    let tmp = tempfile::tempdir().unwrap();
+    // The seller of this sample is mapped to the test system's supplier that is blocked for
+    // posting and has no bank account; the sample's PO number does not exist in SAP.
+    let mut sap = sapllm_api::SapSettings::basic(&server.base_url(), "1010", &server.user);
+    sap.mapping.suppliers.push(SupplierRef {
+        supplier: "17300003".into(),
+        vat_id: Some("DE247224635".into()),
+        iban: None,
+        gl_account: None,
+    });
+    sap.save(tmp.path()).unwrap();
+    let api = Api::open(&settings(tmp.path())).await.unwrap();
+    api.set_session_secret(sapllm_sap::Secret::new(server.password.clone()));
+
+    let summary = api
+        .process_paths(
+            &[samples().join("invoice-de-din.pdf")],
+            RunOptions::default(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    let hash = summary.items[0].hash.clone().unwrap();
+    let result = api.show(hash.as_str()).await.unwrap().result.unwrap();
+    let codes: Vec<&str> = result.findings.iter().map(|f| f.code.as_str()).collect();
+    for want in [
+        "supplier_posting_blocked",
+        "iban_not_in_master_data",
+        "po_not_found",
+    ] {
+        assert!(codes.contains(&want), "{want} missing in {codes:?}");
+    }
+    assert!(!codes.contains(&"po_not_checked"), "{codes:?}");
+    assert_ne!(result.route, Route::AutoApprove);
+    // The IBAN is masked in the message.
+    let iban = result
+        .findings
+        .iter()
+        .find(|f| f.code == "iban_not_in_master_data")
+        .unwrap();
+    assert!(
+        !iban.message.contains("DE55712923684025040127"),
+        "{}",
+        iban.message
+    );
+
+    // SAP unreachable (the laptop is offline): documents are still processed, with a note.
+    drop(server);
+    let offline = api
+        .process_paths(
+            &[samples().join("invoice-en-banner.pdf")],
+            RunOptions::default(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    let h = offline.items[0].hash.clone().unwrap();
+    let r = api.show(h.as_str()).await.unwrap().result.unwrap();
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.code == "master_data_unavailable"),
+        "{:?}",
+        r.findings
+    );
+}
