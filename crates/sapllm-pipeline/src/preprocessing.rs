@@ -69,7 +69,9 @@ pub struct WithOcr {
 
 impl std::fmt::Debug for WithOcr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WithOcr").field("ocr", &self.ocr.name()).finish()
+        f.debug_struct("WithOcr")
+            .field("ocr", &self.ocr.name())
+            .finish()
     }
 }
 
@@ -194,7 +196,10 @@ fn preprocess_image(
     let mut failed = Vec::new();
     for (i, img) in images.iter().enumerate() {
         let index = i as u32;
-        match reader.ocr().map(|o| o.recognize(&img.image, img.dpi, index)) {
+        match reader
+            .ocr()
+            .map(|o| o.recognize(&img.image, img.dpi, index))
+        {
             Some(Ok(p)) => pages.push(p.into_page(index)),
             other => {
                 let why = match other {
@@ -277,14 +282,21 @@ fn ocr_used_finding(pages: &[Page], reader: &dyn PdfReader) -> Finding {
             .sum::<f32>()
             / words as f32
     };
-    let list: Vec<String> = ocr_pages.iter().map(|p| (p.index + 1).to_string()).collect();
+    let list: Vec<String> = ocr_pages
+        .iter()
+        .map(|p| (p.index + 1).to_string())
+        .collect();
     Finding::new(
         Stage::Preprocessing,
         "ocr_used",
         Severity::Info,
         format!(
             "page(s) {} read by OCR ({}): {words} words, mean word confidence {:.2}",
-            if list.is_empty() { "-".to_owned() } else { list.join(", ") },
+            if list.is_empty() {
+                "-".to_owned()
+            } else {
+                list.join(", ")
+            },
             reader.ocr().map(|o| o.name()).unwrap_or_default(),
             mean
         ),
@@ -302,10 +314,7 @@ fn ocr_failed_finding(failed: &[(u32, String)]) -> Finding {
         format!(
             "OCR failed on page(s) {}: {}",
             list.join(", "),
-            failed
-                .first()
-                .map(|(_, e)| e.as_str())
-                .unwrap_or_default()
+            failed.first().map(|(_, e)| e.as_str()).unwrap_or_default()
         ),
     )
 }
@@ -451,7 +460,13 @@ mod tests {
             if image.width() < 20 {
                 return Err(MlError::Inference("too small".into()));
             }
-            let size = sapllm_ml::pixels_to_points(0.0, 0.0, image.width() as f32, image.height() as f32, dpi);
+            let size = sapllm_ml::pixels_to_points(
+                0.0,
+                0.0,
+                image.width() as f32,
+                image.height() as f32,
+                dpi,
+            );
             Ok(OcrPage {
                 words: vec![Word {
                     text: format!("Rechnung{}", page_index + 1),
@@ -496,7 +511,12 @@ mod tests {
                 attachments: Vec::new(),
             })
         }
-        fn render_page(&self, _: &[u8], _: u32, dpi: f32) -> Result<image::RgbImage, DocumentError> {
+        fn render_page(
+            &self,
+            _: &[u8],
+            _: u32,
+            dpi: f32,
+        ) -> Result<image::RgbImage, DocumentError> {
             assert_eq!(dpi, OCR_DPI);
             Ok(image::RgbImage::new(self.width, 50))
         }
@@ -520,17 +540,32 @@ mod tests {
         assert_eq!(p.pages[0].text(), "Rechnung1");
         assert_eq!(p.pages[0].words[0].confidence, 0.8);
         assert!(p.findings.iter().all(|f| f.code != "needs_ocr"));
-        assert!(p.findings.iter().any(|f| f.code == "ocr_used" && f.message.contains("ocr.fake/1")));
+        assert!(
+            p.findings
+                .iter()
+                .any(|f| f.code == "ocr_used" && f.message.contains("ocr.fake/1"))
+        );
 
         // Without an engine: the old behaviour, review with reason needs_ocr.
         let without = HybridPdf { width: 100 };
-        let p = preprocess(&png(), FileKind::Png, &without, PreprocessOptions::default()).unwrap();
+        let p = preprocess(
+            &png(),
+            FileKind::Png,
+            &without,
+            PreprocessOptions::default(),
+        )
+        .unwrap();
         assert_eq!(p.needs_ocr, [0]);
         assert!(p.findings.iter().any(|f| f.code == "needs_ocr"));
 
         // A corrupt image fails the document with a clear reason.
-        let e = preprocess(b"\x89PNG\r\n\x1a\nbroken", FileKind::Png, &with, PreprocessOptions::default())
-            .unwrap_err();
+        let e = preprocess(
+            b"\x89PNG\r\n\x1a\nbroken",
+            FileKind::Png,
+            &with,
+            PreprocessOptions::default(),
+        )
+        .unwrap_err();
         assert_eq!(e.code(), "corrupt_image");
     }
 
@@ -546,8 +581,13 @@ mod tests {
         assert!(p.findings.iter().all(|f| f.code != "needs_ocr"));
 
         // Without OCR the second page needs it, as before.
-        let p = preprocess(b"%PDF", FileKind::Pdf, &HybridPdf { width: 100 }, PreprocessOptions::default())
-            .unwrap();
+        let p = preprocess(
+            b"%PDF",
+            FileKind::Pdf,
+            &HybridPdf { width: 100 },
+            PreprocessOptions::default(),
+        )
+        .unwrap();
         assert_eq!(p.needs_ocr, [1]);
         assert!(p.findings.iter().any(|f| f.code == "needs_ocr"));
     }
@@ -558,7 +598,11 @@ mod tests {
         let p = preprocess(b"%PDF", FileKind::Pdf, &with, PreprocessOptions::default()).unwrap();
         assert_eq!(p.needs_ocr, [1]);
         let f = p.findings.iter().find(|f| f.code == "needs_ocr").unwrap();
-        assert!(f.message.contains("OCR failed on page(s) 2") && f.message.contains("too small"), "{}", f.message);
+        assert!(
+            f.message.contains("OCR failed on page(s) 2") && f.message.contains("too small"),
+            "{}",
+            f.message
+        );
         assert_eq!(f.severity, Severity::Review);
     }
 }

@@ -143,7 +143,9 @@ impl<'a> Ctx<'a> {
             .map(|h| (h.page, views[h.page].lines[h.line].words[h.first]))
             .collect();
         let date_order = parse::slash_date_order(
-            views.iter().flat_map(|v| v.page.words.iter().map(|w| w.text.as_str())),
+            views
+                .iter()
+                .flat_map(|v| v.page.words.iter().map(|w| w.text.as_str())),
         );
         let mut line_hits: Vec<Vec<std::ops::Range<usize>>> =
             views.iter().map(|v| vec![0..0; v.lines.len()]).collect();
@@ -397,19 +399,17 @@ fn find_hits(views: &[PageView<'_>], lex: &Lexicon) -> Vec<Hit> {
                     .copied()
                     .filter(|&o| o != lid && lex.labels[o].tokens == *tokens);
                 for other in std::iter::once(lid).chain(same_words) {
-                    {
-                        hits.push(Hit {
-                            page: pi,
-                            line: li,
-                            label: other,
-                            first: pos,
-                            last,
-                            rest: rest.clone(),
-                            seg,
-                            starts_seg,
-                            bbox,
-                        });
-                    }
+                    hits.push(Hit {
+                        page: pi,
+                        line: li,
+                        label: other,
+                        first: pos,
+                        last,
+                        rest: rest.clone(),
+                        seg,
+                        starts_seg,
+                        bbox,
+                    });
                 }
                 i += n;
             }
@@ -993,8 +993,13 @@ pub(crate) fn title_candidates(ctx: &Ctx<'_>, out: &mut Vec<Cand>) {
         if ctx.label_starts.contains(&(hit.page, next)) {
             continue;
         }
-        let items = [Item { idx: next, text: text.to_owned() }];
-        let Some((num, words, validity)) = parse_identifier(&items) else { continue };
+        let items = [Item {
+            idx: next,
+            text: text.to_owned(),
+        }];
+        let Some((num, words, validity)) = parse_identifier(&items) else {
+            continue;
+        };
         if num.len() < 3 || !num.chars().any(|c| c.is_ascii_digit()) || validity < 1.0 {
             continue;
         }
@@ -1084,7 +1089,9 @@ pub(crate) fn title_candidates(ctx: &Ctx<'_>, out: &mut Vec<Cand>) {
                     w.as_str(),
                     "vom" | "from" | "dated" | "du" | "of" | "del" | "van" | "date" | "datum"
                 ) {
-                    if let Some((d, dw, raw, validity)) = parse_first_date(&after[1..], ctx.lang, ctx.date_order) {
+                    if let Some((d, dw, raw, validity)) =
+                        parse_first_date(&after[1..], ctx.lang, ctx.date_order)
+                    {
                         out.push(Cand {
                             derived: false,
                             field: FieldKey::IssueDate,
@@ -1169,6 +1176,7 @@ pub(crate) fn pattern_candidates(ctx: &Ctx<'_>, out: &mut Vec<Cand>) {
                                     pi + 1
                                 ),
                             });
+                            bic_near_iban(v, li, pi, score, out);
                             k += n;
                             continue;
                         }
@@ -1194,7 +1202,9 @@ pub(crate) fn pattern_candidates(ctx: &Ctx<'_>, out: &mut Vec<Cand>) {
                 }
                 // First date in the upper part of the first page.
                 if first_date.is_none() && pi == 0 && line.bbox.y0 < v.page.height * 0.45 {
-                    if let Some((d, words, raw, validity)) = parse_first_date(&items, ctx.lang, ctx.date_order) {
+                    if let Some((d, words, raw, validity)) =
+                        parse_first_date(&items, ctx.lang, ctx.date_order)
+                    {
                         first_date = Some(Cand {
                             derived: false,
                             field: FieldKey::IssueDate,
@@ -1228,6 +1238,29 @@ pub(crate) fn pattern_candidates(ctx: &Ctx<'_>, out: &mut Vec<Cand>) {
             raw: code.to_owned(),
             explanation: format!("currency '{code}' printed {n} time(s) next to amounts, no label"),
         });
+    }
+}
+
+/// A BIC printed without a label next to an IBAN (same line or the lines around it).
+fn bic_near_iban(v: &PageView<'_>, li: usize, page: usize, iban_score: f32, out: &mut Vec<Cand>) {
+    for l in li.saturating_sub(1)..(li + 2).min(v.lines.len()) {
+        for &w in &v.lines[l].words {
+            let t = v
+                .word_text(w)
+                .trim_matches(|c: char| !c.is_ascii_alphanumeric());
+            if parse::looks_like_bic(t) && !parse::iban_is_valid(t) {
+                out.push(Cand {
+                    derived: false,
+                    field: FieldKey::Bic,
+                    value: FieldValue::Code(t.to_owned()),
+                    score: 0.6 * iban_score,
+                    page,
+                    words: vec![w],
+                    raw: t.to_owned(),
+                    explanation: format!("BIC pattern next to the IBAN on page {}", page + 1),
+                });
+            }
+        }
     }
 }
 

@@ -195,7 +195,6 @@ const LABELS: &[(Target, &str, f32)] = &[
     (Field(F::PoNumber), "P.O. #", 1.0),
     (Field(F::PoNumber), "P.O. No.", 1.0),
     (Field(F::PoNumber), "P.O.", 0.9),
-    (Field(F::PoNumber), "PO", 0.8),
     (Field(F::PoNumber), "Purchase Order", 0.9),
     (Field(F::PoNumber), "Purchase Order Number", 1.0),
     (Field(F::PoNumber), "Purchase Order No.", 1.0),
@@ -744,9 +743,17 @@ static DELIVERIES: LazyLock<Lexicon> = LazyLock::new(|| {
             .iter()
             .copied()
             .filter(|(t, l, _)| !(*t == Section(Party::Other) && CONSIGNEE_LABELS.contains(l)))
-            .chain(CONSIGNEE_LABELS.iter().map(|l| (Section(Party::Buyer), *l, 1.0)))
+            .chain(
+                CONSIGNEE_LABELS
+                    .iter()
+                    .map(|l| (Section(Party::Buyer), *l, 1.0)),
+            )
             .chain(DELIVERY_TITLES.iter().map(|l| (Title, *l, 1.0)))
-            .chain(DELIVERY_NUMBER_LABELS.iter().map(|(l, s)| (Field(F::InvoiceNumber), *l, *s))),
+            .chain(
+                DELIVERY_NUMBER_LABELS
+                    .iter()
+                    .map(|(l, s)| (Field(F::InvoiceNumber), *l, *s)),
+            ),
     )
 });
 

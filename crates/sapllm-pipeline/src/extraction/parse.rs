@@ -254,7 +254,9 @@ pub(crate) fn slash_date_order<'a>(words: impl Iterator<Item = &'a str>) -> Opti
             || parts[0].len() > 2
             || parts[1].len() > 2
             || !(parts[2].len() == 2 || parts[2].len() == 4)
-            || !parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            || !parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
         {
             continue;
         }
@@ -960,7 +962,10 @@ mod tests {
         let (d, c, _) = date_at_in(&["02/04/2024"], 0, Some("en"), order).unwrap();
         assert_eq!(d, date(2024, 2, 4));
         assert_eq!(c, DateCertainty::Certain);
-        assert_eq!(slash_date_order(["21/01/2024"].into_iter()), Some(DateOrder::DayFirst));
+        assert_eq!(
+            slash_date_order(["21/01/2024"].into_iter()),
+            Some(DateOrder::DayFirst)
+        );
         assert_eq!(slash_date_order(["05/03/2024", "x"].into_iter()), None);
     }
 

@@ -865,13 +865,16 @@ pub(crate) fn address_blocks(ctx: &Ctx<'_>, secs: &[Section]) -> Vec<Section> {
 }
 
 /// Reason of a sender block that belongs to the buyer (the buyer issued the document).
-const ISSUED_BY_BUYER: &str = "letterhead of the issuer, while a heading names someone else as the seller";
+const ISSUED_BY_BUYER: &str =
+    "letterhead of the issuer, while a heading names someone else as the seller";
 
 /// Who issued the document, i.e. whose letterhead and footer it carries: the seller, except on
 /// purchase orders and where the sender's block had to be the buyer's.
 fn issuer(ctx: &Ctx<'_>, secs: &[Section]) -> Party {
     if ctx.doc_type == sapllm_core::DocType::PurchaseOrder
-        || secs.iter().any(|s| s.hit.is_none() && s.reason == ISSUED_BY_BUYER)
+        || secs
+            .iter()
+            .any(|s| s.hit.is_none() && s.reason == ISSUED_BY_BUYER)
     {
         Party::Buyer
     } else {
@@ -1061,7 +1064,10 @@ fn vat_ids(ctx: &Ctx<'_>, secs: &[Section], out: &mut Vec<Cand>) {
                     let label = ctx
                         .hits_on(pi, li)
                         .iter()
-                        .chain(li.checked_sub(1).map_or(&[][..], |above| ctx.hits_on(pi, above)))
+                        .chain(
+                            li.checked_sub(1)
+                                .map_or(&[][..], |above| ctx.hits_on(pi, above)),
+                        )
                         .filter(|hh| {
                             hh.page == pi
                                 && (hh.line == li && hh.last < pos

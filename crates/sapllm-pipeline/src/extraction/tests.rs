@@ -468,17 +468,71 @@ fn us_invoice_bill_to_beside_ship_to() {
         0,
         &[
             (40.0, &[(57.0, "Northwind Traders LLC"), (400.0, "INVOICE")]),
-            (54.0, &[(57.0, "400 Market Street"), (400.0, "Invoice #:"), (480.0, "10-2217")]),
-            (66.0, &[(57.0, "Seattle, WA 98101"), (400.0, "Date:"), (480.0, "03/14/2024")]),
-            (78.0, &[(57.0, "Phone (206) 555-0100"), (400.0, "P.O. #:"), (480.0, "PO-5531")]),
+            (
+                54.0,
+                &[
+                    (57.0, "400 Market Street"),
+                    (400.0, "Invoice #:"),
+                    (480.0, "10-2217"),
+                ],
+            ),
+            (
+                66.0,
+                &[
+                    (57.0, "Seattle, WA 98101"),
+                    (400.0, "Date:"),
+                    (480.0, "03/14/2024"),
+                ],
+            ),
+            (
+                78.0,
+                &[
+                    (57.0, "Phone (206) 555-0100"),
+                    (400.0, "P.O. #:"),
+                    (480.0, "PO-5531"),
+                ],
+            ),
             (90.0, &[(400.0, "Due Date:"), (480.0, "04/13/2024")]),
             (130.0, &[(57.0, "Bill To:"), (300.0, "Ship To:")]),
-            (142.0, &[(57.0, "Contoso Pharmaceuticals Inc."), (300.0, "Contoso Warehouse 7")]),
+            (
+                142.0,
+                &[
+                    (57.0, "Contoso Pharmaceuticals Inc."),
+                    (300.0, "Contoso Warehouse 7"),
+                ],
+            ),
             (154.0, &[(57.0, "1 Microsoft Way"), (300.0, "77 Dock Road")]),
-            (166.0, &[(57.0, "Redmond, WA 98052"), (300.0, "Tacoma, WA 98402")]),
-            (210.0, &[(60.0, "QTY"), (110.0, "DESCRIPTION"), (380.0, "UNIT PRICE"), (490.0, "AMOUNT")]),
-            (228.0, &[(65.0, "2"), (110.0, "Widget, large"), (395.0, "1,250.00"), (490.0, "2,500.00")]),
-            (246.0, &[(65.0, "10"), (110.0, "Gasket set"), (400.0, "12.50"), (500.0, "125.00")]),
+            (
+                166.0,
+                &[(57.0, "Redmond, WA 98052"), (300.0, "Tacoma, WA 98402")],
+            ),
+            (
+                210.0,
+                &[
+                    (60.0, "QTY"),
+                    (110.0, "DESCRIPTION"),
+                    (380.0, "UNIT PRICE"),
+                    (490.0, "AMOUNT"),
+                ],
+            ),
+            (
+                228.0,
+                &[
+                    (65.0, "2"),
+                    (110.0, "Widget, large"),
+                    (395.0, "1,250.00"),
+                    (490.0, "2,500.00"),
+                ],
+            ),
+            (
+                246.0,
+                &[
+                    (65.0, "10"),
+                    (110.0, "Gasket set"),
+                    (400.0, "12.50"),
+                    (500.0, "125.00"),
+                ],
+            ),
             (290.0, &[(380.0, "SUBTOTAL"), (490.0, "2,625.00")]),
             (302.0, &[(380.0, "SALES TAX 6.25%"), (495.0, "164.06")]),
             (314.0, &[(380.0, "TOTAL"), (490.0, "$2,789.06")]),
@@ -493,7 +547,10 @@ fn us_invoice_bill_to_beside_ship_to() {
     assert_eq!(field(&ex, FieldKey::DueDate).value, date(2024, 4, 13));
     assert_eq!(text(&ex, FieldKey::PoNumber), "PO-5531");
     assert_eq!(text(&ex, FieldKey::SellerName), "Northwind Traders LLC");
-    assert_eq!(text(&ex, FieldKey::BuyerName), "Contoso Pharmaceuticals Inc.");
+    assert_eq!(
+        text(&ex, FieldKey::BuyerName),
+        "Contoso Pharmaceuticals Inc."
+    );
     assert_eq!(text(&ex, FieldKey::Currency), "USD");
     assert_eq!(amount(&ex, FieldKey::NetTotal), d("2625.00"));
     assert_eq!(amount(&ex, FieldKey::TaxTotal), d("164.06"));
@@ -505,7 +562,13 @@ fn us_invoice_bill_to_beside_ship_to() {
         .iter()
         .map(|l| (l.amount(LineKey::Quantity), l.amount(LineKey::NetAmount)))
         .collect();
-    assert_eq!(lines, [(Some(d("2")), Some(d("2500.00"))), (Some(d("10")), Some(d("125.00")))]);
+    assert_eq!(
+        lines,
+        [
+            (Some(d("2")), Some(d("2500.00"))),
+            (Some(d("10")), Some(d("125.00")))
+        ]
+    );
 }
 
 /// A table that runs over two pages: a carried-forward line and a repeated header.
