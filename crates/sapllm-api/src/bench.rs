@@ -242,8 +242,12 @@ pub struct OcrSetStats {
     pub pages: usize,
     pub reference_chars: usize,
     pub errors: usize,
-    /// Character error rate: edit distance / reference characters, whitespace normalised.
+    /// Character error rate: edit distance / reference characters, whitespace normalised,
+    /// both texts in reading order (lines top to bottom by the same grouping rule).
     pub cer: f64,
+    /// The same with OCR words placed on the reference lines by position
+    /// (`sapllm_ml::metrics::positional_cer`): line-grouping differences do not count.
+    pub positional_cer: Option<f64>,
     /// CPU time per page (this thread for the built-in engine; the child process for
     /// Tesseract).
     pub cpu_ms: Percentiles,
@@ -274,11 +278,14 @@ struct RefPage {
     image: image::RgbImage,
     dpi: f32,
     reference: String,
+    /// Reference words with boxes (text layer, or the scan's `X.ocr.tsv`).
+    words: Option<Vec<sapllm_core::Word>>,
 }
 
 #[derive(Default)]
 struct Acc {
     count: sapllm_ml::metrics::CerCount,
+    positional: Option<sapllm_ml::metrics::CerCount>,
     pages: usize,
     cpu: Vec<f64>,
     wall: Vec<f64>,
@@ -292,6 +299,7 @@ impl Acc {
             reference_chars: self.count.chars,
             errors: self.count.errors,
             cer: self.count.rate(),
+            positional_cer: self.positional.map(|c| c.rate()),
             cpu_ms: percentiles(self.cpu),
             wall_ms: percentiles(self.wall),
         }
@@ -304,7 +312,7 @@ pub fn bench_ocr(
     files: &[PathBuf],
     options: OcrBenchOptions,
 ) -> Result<OcrBenchReport, ApiError> {
-    use sapllm_ml::metrics::{CerCount, reading_text};
+    use sapllm_ml::metrics::{CerCount, positional_cer, reading_text};
     let ocr = match engine.ocr() {
         crate::OcrStatus::Ready(o) => o.clone(),
         crate::OcrStatus::Off => {
@@ -353,6 +361,11 @@ pub fn bench_ocr(
             acc.cpu.push(t.cpu.unwrap_or(t.total).as_secs_f64() * 1e3);
             acc.count
                 .add(CerCount::of(&p.reference, &reading_text(&page.words)));
+            if let Some(w) = &p.words {
+                acc.positional
+                    .get_or_insert_default()
+                    .add(positional_cer(w, &page.words));
+            }
             acc.pages += 1;
             if tesseract.is_ok() {
                 match run_tesseract(&p.image, p.dpi) {
@@ -362,6 +375,11 @@ pub fn bench_ocr(
                         acc.wall.push(wall);
                         acc.count
                             .add(CerCount::of(&p.reference, &reading_text(&words)));
+                        if let Some(w) = &p.words {
+                            acc.positional
+                                .get_or_insert_default()
+                                .add(positional_cer(w, &words));
+                        }
                         acc.pages += 1;
                     }
                     Err(e) => skipped.push((file.display().to_string(), format!("tesseract: {e}"))),
@@ -410,6 +428,9 @@ fn reference_pages(file: &std::path::Path, dpi: f32) -> Result<Vec<RefPage>, Str
     let sidecar = file.with_extension("ocr.txt");
     if let Ok(text) = std::fs::read_to_string(&sidecar) {
         let refs: Vec<String> = text.split("\n\u{c}\n").map(str::to_owned).collect();
+        let words = std::fs::read_to_string(file.with_extension("ocr.tsv"))
+            .ok()
+            .map(|t| sapllm_ml::metrics::read_reference_tsv(&t));
         let images: Vec<(image::RgbImage, f32)> = if kind == FileKind::Pdf {
             let pdf = PdfEngine::global(None).map_err(|e| e.to_string())?;
             (0..refs.len() as u32)
@@ -435,11 +456,15 @@ fn reference_pages(file: &std::path::Path, dpi: f32) -> Result<Vec<RefPage>, Str
         return Ok(images
             .into_iter()
             .zip(refs)
-            .map(|((image, dpi), reference)| RefPage {
+            .enumerate()
+            .map(|(i, ((image, dpi), reference))| RefPage {
                 set: "scans",
                 image,
                 dpi,
                 reference,
+                words: words
+                    .as_ref()
+                    .map(|w| w.get(i).cloned().unwrap_or_default()),
             })
             .collect());
     }
@@ -461,6 +486,7 @@ fn reference_pages(file: &std::path::Path, dpi: f32) -> Result<Vec<RefPage>, Str
             image,
             dpi,
             reference: sapllm_ml::metrics::reading_text(&page.words),
+            words: Some(page.words.clone()),
         });
     }
     if out.is_empty() {

@@ -435,16 +435,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reject { id, comment, user } => sap::reject(&rt, &settings, &id, &comment, user),
         Command::Sap { command } => sap::run(&rt, &settings, command),
         Command::Worker => Ok(ExitCode::SUCCESS),
-        Command::Fuzz { seeds, executions, seed, keep, json } => {
+        Command::Fuzz {
+            seeds,
+            executions,
+            seed,
+            keep,
+            json,
+        } => {
             let engine = Engine::new(&settings).map_err(anyhow::Error::new)?;
-            let seeds: Vec<Vec<u8>> =
-                sapllm_api::collect_inputs(&seeds).iter().filter_map(|p| std::fs::read(p).ok()).collect();
-            let report = sapllm_api::fuzz::fuzz(&engine, &seeds, executions, seed, keep.as_deref(), &|n| {
-                if !json && n % 10_000 == 0 {
-                    eprintln!("fuzz: {n} executions");
-                }
-            })
-            .map_err(anyhow::Error::new)?;
+            let seeds: Vec<Vec<u8>> = sapllm_api::collect_inputs(&seeds)
+                .iter()
+                .filter_map(|p| std::fs::read(p).ok())
+                .collect();
+            let report =
+                sapllm_api::fuzz::fuzz(&engine, &seeds, executions, seed, keep.as_deref(), &|n| {
+                    if !json && n % 10_000 == 0 {
+                        eprintln!("fuzz: {n} executions");
+                    }
+                })
+                .map_err(anyhow::Error::new)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -459,7 +468,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     println!("  kept {}", k.display());
                 }
             }
-            Ok(if report.panics > 0 { ExitCode::from(3) } else { ExitCode::SUCCESS })
+            Ok(if report.panics > 0 {
+                ExitCode::from(3)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Doctor => {
             render::doctor(&settings);

@@ -496,6 +496,7 @@ pub fn ocr_bench(r: &sapllm_api::bench::OcrBenchReport) {
         "set",
         "CER",
         "errors/chars",
+        "CER by position",
         "CPU ms/page p50",
         "p95",
         "wall ms p50",
@@ -508,6 +509,8 @@ pub fn ocr_bench(r: &sapllm_api::bench::OcrBenchReport) {
                 s.set.clone(),
                 format!("{:.2} %", s.cer * 100.0),
                 format!("{}/{}", s.errors, s.reference_chars),
+                s.positional_cer
+                    .map_or("-".into(), |c| format!("{:.2} %", c * 100.0)),
                 format!("{:.0}", s.cpu_ms.p50_ms),
                 format!("{:.0}", s.cpu_ms.p95_ms),
                 format!("{:.0}", s.wall_ms.p50_ms),

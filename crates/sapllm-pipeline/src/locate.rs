@@ -214,7 +214,7 @@ mod tests {
             FieldKey::BuyerReference,
             xml_field(FieldValue::Text("not printed".into())),
         );
-        locate_values(&mut x, &[page.clone()]);
+        locate_values(&mut x, std::slice::from_ref(&page));
 
         let gross = &x.fields[&FieldKey::GrossTotal].provenance;
         // The total, not the line amount above it.

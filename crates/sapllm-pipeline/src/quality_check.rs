@@ -265,10 +265,16 @@ fn self_correct_totals(extraction: &mut Extraction, tol: Decimal, findings: &mut
 /// line items also add up to the net total, the net total is confirmed twice. The extractor's
 /// own score only knows labels and geometry, so this is where arithmetic enters confidence.
 fn confirm_by_arithmetic(extraction: &mut Extraction, tol: Decimal, findings: &mut Vec<Finding>) {
-    let get = |x: &Extraction, k| x.fields.get(&k).and_then(|f: &ExtractedField| f.value.as_amount());
-    let (Some(n), Some(v), Some(g)) =
-        (get(extraction, FieldKey::NetTotal), get(extraction, FieldKey::TaxTotal), get(extraction, FieldKey::GrossTotal))
-    else {
+    let get = |x: &Extraction, k| {
+        x.fields
+            .get(&k)
+            .and_then(|f: &ExtractedField| f.value.as_amount())
+    };
+    let (Some(n), Some(v), Some(g)) = (
+        get(extraction, FieldKey::NetTotal),
+        get(extraction, FieldKey::TaxTotal),
+        get(extraction, FieldKey::GrossTotal),
+    ) else {
         return;
     };
     if !close(n + v, g, tol) {
@@ -300,7 +306,11 @@ fn confirm_by_arithmetic(extraction: &mut Extraction, tol: Decimal, findings: &m
                 Severity::Info,
                 format!(
                     "net {n} + VAT {v} = gross {g}{}: confidence raised",
-                    if lines_agree { ", and the line items add up to the net total" } else { "" }
+                    if lines_agree {
+                        ", and the line items add up to the net total"
+                    } else {
+                        ""
+                    }
                 ),
             )
             .on(&raised),
@@ -540,21 +550,33 @@ mod tests {
     #[test]
     fn consistent_totals_confirm_each_other() {
         let mut x = Extraction::default();
-        x.fields.insert(FieldKey::NetTotal, field(vec![cand("100.00", 0.6)]));
-        x.fields.insert(FieldKey::TaxTotal, field(vec![cand("19.00", 0.5)]));
-        x.fields.insert(FieldKey::GrossTotal, field(vec![cand("119.00", 0.7)]));
-        x.fields.insert(FieldKey::AmountDue, field(vec![cand("119.00", 0.4)]));
+        x.fields
+            .insert(FieldKey::NetTotal, field(vec![cand("100.00", 0.6)]));
+        x.fields
+            .insert(FieldKey::TaxTotal, field(vec![cand("19.00", 0.5)]));
+        x.fields
+            .insert(FieldKey::GrossTotal, field(vec![cand("119.00", 0.7)]));
+        x.fields
+            .insert(FieldKey::AmountDue, field(vec![cand("119.00", 0.4)]));
         let findings = check(&mut x, DocType::Invoice, false, &Thresholds::default());
-        for k in [FieldKey::NetTotal, FieldKey::TaxTotal, FieldKey::GrossTotal, FieldKey::AmountDue] {
+        for k in [
+            FieldKey::NetTotal,
+            FieldKey::TaxTotal,
+            FieldKey::GrossTotal,
+            FieldKey::AmountDue,
+        ] {
             assert!(x.fields[&k].confidence >= 0.95, "{k}");
         }
         assert!(findings.iter().any(|f| f.code == "confirmed_by_arithmetic"));
 
         // Inconsistent totals confirm nothing.
         let mut y = Extraction::default();
-        y.fields.insert(FieldKey::NetTotal, field(vec![cand("100.00", 0.6)]));
-        y.fields.insert(FieldKey::TaxTotal, field(vec![cand("19.00", 0.5)]));
-        y.fields.insert(FieldKey::GrossTotal, field(vec![cand("120.00", 0.7)]));
+        y.fields
+            .insert(FieldKey::NetTotal, field(vec![cand("100.00", 0.6)]));
+        y.fields
+            .insert(FieldKey::TaxTotal, field(vec![cand("19.00", 0.5)]));
+        y.fields
+            .insert(FieldKey::GrossTotal, field(vec![cand("120.00", 0.7)]));
         check(&mut y, DocType::Invoice, false, &Thresholds::default());
         assert_eq!(y.fields[&FieldKey::GrossTotal].confidence, 0.7);
     }

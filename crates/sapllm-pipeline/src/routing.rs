@@ -24,7 +24,7 @@ pub fn route(
 ) -> Route {
     let policy = &config.routing;
     let unreadable = findings.iter().any(|f| f.code == "needs_ocr");
-    if !doc_type.value.is_postable() && !(unreadable && doc_type.value == DocType::Other) {
+    if !doc_type.value.is_postable() && (!unreadable || doc_type.value != DocType::Other) {
         let severity = if policy.reject_non_payables {
             Severity::Reject
         } else {
@@ -34,7 +34,10 @@ pub fn route(
             Stage::Routing,
             "not_a_payable",
             severity,
-            format!("documents of type '{}' are not posted as supplier invoices", doc_type.value),
+            format!(
+                "documents of type '{}' are not posted as supplier invoices",
+                doc_type.value
+            ),
         ));
     } else if doc_type.confidence < config.thresholds.doc_type_review_below {
         findings.push(Finding::new(
