@@ -11,6 +11,7 @@
 pub mod bench;
 pub mod eval;
 pub mod fuzz;
+mod idoc;
 mod inputs;
 mod master_data;
 pub mod posting;
@@ -29,6 +30,7 @@ use sapllm_pipeline::preprocessing::WithOcr;
 use sapllm_store::Store;
 use serde::{Deserialize, Serialize};
 
+pub use idoc::IdocTarget;
 pub use inputs::collect_inputs;
 pub use posting::{ApprovalOutcome, PostReport, PostingStatus, PostingView, SapSettings};
 pub use process::{BatchSummary, ItemOutcome, ItemStatus, KeyField, Progress};

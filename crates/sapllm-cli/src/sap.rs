@@ -78,6 +78,19 @@ pub enum SapCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Export a document as an IDoc INVOIC02 XML file (for SAP ECC file ports).
+    Idoc {
+        /// Content hash or a unique prefix of it.
+        id: String,
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Receiver port and logical system of the ECC system.
+        #[arg(long, default_value = "SAPECC")]
+        receiver_port: String,
+        #[arg(long, default_value = "ECCCLNT100")]
+        receiver_partner: String,
+    },
 }
 
 /// The user recorded in the audit log: `--user`, else the login name.
@@ -281,6 +294,29 @@ pub fn run(rt: &Runtime, settings: &Settings, command: SapCommand) -> Result<Exi
                     })
                 }
             }
+        }
+        SapCommand::Idoc {
+            id,
+            out,
+            receiver_port,
+            receiver_partner,
+        } => {
+            let target = sapllm_api::IdocTarget {
+                receiver_port,
+                receiver_partner,
+                ..Default::default()
+            };
+            let xml = rt
+                .block_on(api.export_idoc(&id, &target))
+                .map_err(anyhow::Error::new)?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, xml)?;
+                    eprintln!("wrote {}", path.display());
+                }
+                None => println!("{xml}"),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         SapCommand::Status { state, limit, json } => {
             let mut filter = PostingFilter::default();

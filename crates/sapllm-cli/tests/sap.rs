@@ -711,3 +711,63 @@ fn chaos_every_invoice_is_posted_exactly_once_through_faults_and_kills() {
 
     assert_no_credential(&data, &logs, &server.password);
 }
+
+#[test]
+fn an_invoice_is_exported_as_an_idoc_invoic02_file_with_its_totals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut logs = String::new();
+    let sample = samples().join("invoice-de-two-vat-rates.pdf");
+    let summary = json_of(ok(&sapllm(
+        &data,
+        &["process", sample.to_str().unwrap(), "--json"],
+        None,
+        &mut logs,
+    )))
+    .clone();
+    let id = summary["items"][0]["hash"].as_str().unwrap()[..12].to_owned();
+    let gross = summary["items"][0]["key_fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["key"] == "gross_total")
+        .map(|k| k["value"].as_str().unwrap().to_owned())
+        .unwrap();
+
+    // Without SAP settings the export says what is missing.
+    let out = sapllm(&data, &["sap", "idoc", &id], None, &mut logs);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not configured"));
+
+    let mut settings = SapSettings::basic("https://ecc.invalid", "1010", "RFCUSER");
+    settings.mapping = mapping();
+    settings.save(&data).unwrap();
+    let file = tmp.path().join("invoic02.xml");
+    ok(&sapllm(
+        &data,
+        &["sap", "idoc", &id, "--out", file.to_str().unwrap()],
+        None,
+        &mut logs,
+    ));
+    let xml = std::fs::read_to_string(&file).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed IDoc XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "INVOIC02");
+    let has = |name: &str| doc.descendants().any(|n| n.tag_name().name() == name);
+    for seg in [
+        "EDI_DC40", "E1EDK01", "E1EDKA1", "E1EDK02", "E1EDP01", "E1EDS01",
+    ] {
+        assert!(has(seg), "segment {seg} missing");
+    }
+    let gross_trimmed = gross.trim_end_matches('0').trim_end_matches('.');
+    assert!(
+        doc.descendants()
+            .filter(|n| n.tag_name().name() == "SUMME")
+            .any(|n| n.text().is_some_and(|t| t
+                .trim()
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                == gross_trimmed)),
+        "gross {gross} not among the totals:\n{xml}"
+    );
+}
