@@ -382,7 +382,7 @@ fn summarise(r: &DocumentResult, version: u32) -> ItemStatus {
             r.fields.get(k).map(|f| KeyField {
                 key: *k,
                 value: if *k == FieldKey::Iban {
-                    mask_iban(&f.value.to_plain())
+                    sapllm_core::identity::mask_iban(&f.value.to_plain())
                 } else {
                     f.value.to_plain()
                 },
@@ -404,13 +404,4 @@ fn summarise(r: &DocumentResult, version: u32) -> ItemStatus {
             .collect(),
         version,
     }
-}
-
-/// IBANs are shown masked in summaries and logs: country, check digits, last four.
-pub fn mask_iban(iban: &str) -> String {
-    let n = iban.chars().count();
-    iban.chars()
-        .enumerate()
-        .map(|(i, c)| if i < 4 || i + 4 >= n { c } else { '*' })
-        .collect()
 }

@@ -26,6 +26,26 @@ pub fn normalise_invoice_number(number: &str) -> Option<String> {
         .filter(|n| !n.is_empty())
 }
 
+/// An IBAN as it may appear in logs, messages and summaries: country and check digits, the last
+/// four characters, the rest starred (`DE89**************3000`). Whitespace is dropped first;
+/// anything of eight characters or fewer is starred entirely, as it cannot be told apart.
+pub fn mask_iban(raw: &str) -> String {
+    let clean: Vec<char> = raw
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect();
+    let n = clean.len();
+    if n <= 8 {
+        return "*".repeat(n);
+    }
+    clean
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < 4 || i + 4 >= n { *c } else { '*' })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sapllm_core::identity::seller_key;
+use sapllm_core::identity::{mask_iban, seller_key};
 use sapllm_core::{
     ContentHash, DocType, ExtractedField, FieldKey, Finding, LineKey, Severity, Stage,
 };
@@ -48,7 +48,7 @@ pub fn validate(
         if let Err(e) = iban::check_iban(&raw) {
             out.push(review(
                 "iban_invalid",
-                format!("IBAN {}: {e}", mask(&raw)),
+                format!("IBAN {}: {e}", mask_iban(&raw)),
                 &[FieldKey::Iban],
             ));
         }
@@ -113,22 +113,6 @@ pub fn validate(
         );
     }
     out
-}
-
-/// Masked IBAN for messages (country, check digits and the last four characters).
-fn mask(raw: &str) -> String {
-    match iban::check_iban(raw) {
-        Ok(i) => i.masked(),
-        Err(_) => {
-            let clean: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-            let n = clean.chars().count();
-            clean
-                .chars()
-                .enumerate()
-                .map(|(i, c)| if i < 4 || i + 4 >= n { c } else { '*' })
-                .collect()
-        }
-    }
 }
 
 fn describe_date_issue(issue: &DateIssue) -> (String, &'static [FieldKey]) {

@@ -487,14 +487,7 @@ pub fn normalize_iban(iban: &str) -> String {
 }
 
 /// `DE89370400440532013000` → `DE89…3000`: enough for a clerk to tell accounts apart.
-pub fn mask_iban(iban: &str) -> String {
-    let n = normalize_iban(iban);
-    if n.len() <= 8 {
-        n
-    } else {
-        format!("{}…{}", &n[..4], &n[n.len() - 4..])
-    }
-}
+pub use sapllm_core::identity::mask_iban;
 
 /// Checks the supplier's flags and, when the invoice names an IBAN, that it is in SAP.
 pub fn supplier_check(
@@ -706,8 +699,8 @@ mod tests {
         assert_eq!(issues.len(), 1);
         assert_eq!(issues[0].code(), "iban_not_in_master_data");
         assert!(
-            issues[0].to_string().contains("DE02…2051")
-                && issues[0].to_string().contains("DE89…3000")
+            issues[0].to_string().contains("DE02**************2051")
+                && issues[0].to_string().contains("DE89**************3000")
         );
         let mut blocked = supplier();
         blocked.posting_blocked = true;
