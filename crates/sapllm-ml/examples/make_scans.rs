@@ -2,7 +2,9 @@
 //! rendered through PDFium at 150–300 dpi, degraded (skew ±3°, blur, noise, low contrast) and
 //! stored as a JPEG (quality 35–70) in an image-only PDF of the same page size. The ground
 //! truth is copied unchanged; `X.ocr.txt` holds the text layer of each page in reading order
-//! (pages separated by form feeds) as the reference for character error rates.
+//! (pages separated by form feeds) as the reference for character error rates, `X.ocr.tsv` the
+//! same words with their boxes (page, x0, y0, x1, y1 in points, text) for position-matched
+//! error rates.
 //!
 //! `cargo run --release -p sapllm-ml --example make_scans -- --seed N IN_DIR OUT_DIR`
 
@@ -41,14 +43,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let dpi = [150.0f32, 200.0, 300.0][(rng.next_u64() % 3) as usize];
         let mut pages = Vec::new();
         let mut reference = Vec::new();
+        let mut tsv = String::from("page\tx0\ty0\tx1\ty1\ttext\n");
         for page in &content.pages {
             let img = pdfium.render_page(&bytes, page.index, dpi)?;
             let look = ScanLook::random(&mut rng);
             let gray = degrade(&img, &look, &mut rng);
             let jpeg = to_jpeg(&gray, look.jpeg_quality)?;
-            let mut scanned = Page { width: page.width, height: page.height, ops: Vec::new() };
+            let mut scanned = Page {
+                width: page.width,
+                height: page.height,
+                ops: Vec::new(),
+            };
             scanned.image(
-                JpegImage { width: gray.width(), height: gray.height(), grayscale: true, data: jpeg },
+                JpegImage {
+                    width: gray.width(),
+                    height: gray.height(),
+                    grayscale: true,
+                    data: jpeg,
+                },
                 0.0,
                 0.0,
                 page.width,
@@ -56,6 +68,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
             pages.push(scanned);
             reference.push(reading_text(&page.words));
+            for w in &page.words {
+                tsv.push_str(&format!(
+                    "{}\t{:.2}\t{:.2}\t{:.2}\t{:.2}\t{}\n",
+                    page.index, w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1, w.text
+                ));
+            }
             println!(
                 "{stem} p{}: {dpi} dpi, skew {:+.2}°, blur {:.2}, noise {:.1}, ink {} paper {}, jpeg q{}",
                 page.index + 1,
@@ -67,10 +85,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 look.jpeg_quality
             );
         }
-        let pdf = PdfDocument { pages, ..PdfDocument::default() };
+        let pdf = PdfDocument {
+            pages,
+            ..PdfDocument::default()
+        };
         std::fs::write(output.join(format!("{stem}.pdf")), pdf.to_bytes())?;
-        std::fs::copy(file.with_extension("json"), output.join(format!("{stem}.json")))?;
-        std::fs::write(output.join(format!("{stem}.ocr.txt")), reference.join("\n\u{c}\n"))?;
+        std::fs::copy(
+            file.with_extension("json"),
+            output.join(format!("{stem}.json")),
+        )?;
+        std::fs::write(
+            output.join(format!("{stem}.ocr.txt")),
+            reference.join("\n\u{c}\n"),
+        )?;
+        std::fs::write(output.join(format!("{stem}.ocr.tsv")), tsv)?;
         written += 1;
     }
     println!("wrote {written} scanned documents to {}", output.display());

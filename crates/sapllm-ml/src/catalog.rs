@@ -134,7 +134,12 @@ impl Catalog {
             dirs.push((p.to_path_buf(), Origin::Environment));
         }
         if let Some(d) = exe_dir {
-            for sub in ["models", "../lib/models", "../resources/models", "resources/models"] {
+            for sub in [
+                "models",
+                "../lib/models",
+                "../resources/models",
+                "resources/models",
+            ] {
                 dirs.push((d.join(sub), Origin::NextToExecutable));
             }
         }
@@ -227,8 +232,11 @@ mod tests {
             assert_eq!(p.sha256.len(), 64, "{p:?}");
         }
         for m in ["ppocrv6-tiny", "ppocrv6-small"] {
-            let files: Vec<String> =
-                pins().into_iter().filter(|p| p.model == m).map(|p| p.file).collect();
+            let files: Vec<String> = pins()
+                .into_iter()
+                .filter(|p| p.model == m)
+                .map(|p| p.file)
+                .collect();
             assert_eq!(files, ["det.onnx", "rec.onnx", "dict.txt"], "{m}");
         }
     }
@@ -238,10 +246,20 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let explicit = tmp.path().join("explicit");
         let cache = tmp.path().join("cache");
-        let catalog = Catalog::with_search(Some(&explicit), None, None, &[cache.clone()]);
+        let catalog =
+            Catalog::with_search(Some(&explicit), None, None, std::slice::from_ref(&cache));
         let e = catalog.find("ppocrv6-tiny").unwrap_err().to_string();
-        assert!(e.contains("make setup") && e.contains("explicit") && e.contains("cache"), "{e}");
-        assert!(catalog.find("no-such-model").unwrap_err().to_string().contains("known:"));
+        assert!(
+            e.contains("make setup") && e.contains("explicit") && e.contains("cache"),
+            "{e}"
+        );
+        assert!(
+            catalog
+                .find("no-such-model")
+                .unwrap_err()
+                .to_string()
+                .contains("known:")
+        );
 
         // A tampered file is refused by name.
         let dir = cache.join("models/ppocrv6-tiny");

@@ -199,7 +199,10 @@ pub fn greedy_decode(probs: &[f32], steps: usize, classes: usize, dict: &Diction
             .iter()
             .enumerate()
             .filter(|(i, _)| dict.is_allowed(*i))
-            .fold((0usize, f32::MIN), |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc });
+            .fold(
+                (0usize, f32::MIN),
+                |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc },
+            );
         // A repeated class is one character unless a blank separated the repeats.
         if best != 0 && best != prev {
             if let Some(s) = dict.symbol(best) {
@@ -247,7 +250,11 @@ mod tests {
         let mut v = vec![0.0; seq.len() * classes];
         for (t, &c) in seq.iter().enumerate() {
             for k in 0..classes {
-                v[t * classes + k] = if k == c { 0.9 } else { 0.1 / (classes - 1) as f32 };
+                v[t * classes + k] = if k == c {
+                    0.9
+                } else {
+                    0.1 / (classes - 1) as f32
+                };
             }
         }
         v
@@ -266,7 +273,9 @@ mod tests {
         let d = Dictionary::from_paddle("a\nb\n \n", 4).unwrap();
         assert_eq!(d.symbol(3), Some(" "));
         // Anything else is refused with both numbers in the message.
-        let e = Dictionary::from_paddle("a\nb\n", 7).unwrap_err().to_string();
+        let e = Dictionary::from_paddle("a\nb\n", 7)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("7 classes") && e.contains("2 symbols"), "{e}");
     }
 
@@ -278,7 +287,10 @@ mod tests {
         let out = greedy_decode(&rows(&seq, 6), seq.len(), 6, &d);
         assert_eq!(out.text(), "aab€ü b");
         assert_eq!(out.chars[0].step, 0);
-        assert_eq!(out.chars[1].step, 3, "the repeat after a blank is a new letter");
+        assert_eq!(
+            out.chars[1].step, 3,
+            "the repeat after a blank is a new letter"
+        );
         assert!((out.confidence() - 0.9).abs() < 1e-5);
         let words = out.words();
         assert_eq!(words.len(), 2);

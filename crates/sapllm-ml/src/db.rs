@@ -139,12 +139,9 @@ pub fn boxes_from_map(
         if grown.w.min(grown.h) < p.min_size + 2.0 {
             continue;
         }
-        let corners = grown.corners().map(|[x, y]| {
-            [
-                (x * sx).clamp(0.0, image_w),
-                (y * sy).clamp(0.0, image_h),
-            ]
-        });
+        let corners = grown
+            .corners()
+            .map(|[x, y]| [(x * sx).clamp(0.0, image_w), (y * sy).clamp(0.0, image_h)]);
         out.push(TextBox { corners, score });
     }
     // Reading order: top to bottom, then left to right.
@@ -353,7 +350,11 @@ mod tests {
         let m = map_with(
             200,
             100,
-            &[(10, 10, 110, 20, 0.9), (10, 40, 60, 50, 0.8), (150, 70, 170, 80, 0.35)],
+            &[
+                (10, 10, 110, 20, 0.9),
+                (10, 40, 60, 50, 0.8),
+                (150, 70, 170, 80, 0.35),
+            ],
         );
         let boxes = boxes_from_map(&m, 200, 100, 400.0, 200.0, &DbParams::default());
         assert_eq!(boxes.len(), 2, "{boxes:?}");
@@ -361,7 +362,10 @@ mod tests {
         // 100 × 10 region: d = 1000 × 1.6 / 220 ≈ 7.27 → 114.5 × 24.5, ×2 for the image.
         assert!((x1 - x0 - 229.1).abs() < 0.5, "{x0} {x1}");
         assert!((y1 - y0 - 49.1).abs() < 0.5, "{y0} {y1}");
-        assert!((x0 - 5.45).abs() < 0.5 && (y0 - 5.45).abs() < 0.5, "{x0} {y0}");
+        assert!(
+            (x0 - 5.45).abs() < 0.5 && (y0 - 5.45).abs() < 0.5,
+            "{x0} {y0}"
+        );
         assert!((boxes[0].score - 0.9).abs() < 1e-4);
         assert!(boxes[1].bounds().1 > boxes[0].bounds().1, "top to bottom");
         // Corners are ordered tl, tr, br, bl.
@@ -385,7 +389,11 @@ mod tests {
         let c = b[0].corners;
         let angle = (c[1][1] - c[0][1]).atan2(c[1][0] - c[0][0]).to_degrees();
         assert!((angle + 5.7).abs() < 1.5, "angle {angle}");
-        assert!(b[0].height() < 16.0, "tight across the text: {}", b[0].height());
+        assert!(
+            b[0].height() < 16.0,
+            "tight across the text: {}",
+            b[0].height()
+        );
     }
 
     #[test]

@@ -28,7 +28,11 @@ impl ScanLook {
     pub fn random(rng: &mut SplitMix) -> Self {
         Self {
             skew_degrees: rng.range(-3.0, 3.0),
-            blur_sigma: if rng.unit() < 0.6 { rng.range(0.4, 1.0) } else { 0.0 },
+            blur_sigma: if rng.unit() < 0.6 {
+                rng.range(0.4, 1.0)
+            } else {
+                0.0
+            },
             noise: rng.range(3.0, 12.0),
             ink: rng.range(20.0, 80.0) as u8,
             paper: rng.range(200.0, 245.0) as u8,
@@ -104,7 +108,11 @@ mod tests {
     #[test]
     fn degradation_is_deterministic_and_changes_the_page() {
         let page = RgbImage::from_fn(120, 80, |x, _| {
-            if (x / 10) % 2 == 0 { image::Rgb([0, 0, 0]) } else { image::Rgb([255, 255, 255]) }
+            if (x / 10) % 2 == 0 {
+                image::Rgb([0, 0, 0])
+            } else {
+                image::Rgb([255, 255, 255])
+            }
         });
         let look = ScanLook::random(&mut SplitMix::new(7));
         assert!(look.skew_degrees.abs() <= 3.0 && look.paper > look.ink);

@@ -125,7 +125,11 @@ pub fn otsu(gray: &GrayImage) -> u8 {
         hist[p.0[0] as usize] += 1;
     }
     let total: u64 = hist.iter().sum();
-    let sum_all: f64 = hist.iter().enumerate().map(|(i, &n)| i as f64 * n as f64).sum();
+    let sum_all: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| i as f64 * n as f64)
+        .sum();
     let (mut w_b, mut sum_b, mut best, mut best_t) = (0u64, 0f64, 0f64, 128u8);
     for (t, &n) in hist.iter().enumerate() {
         w_b += n;
@@ -178,7 +182,10 @@ mod tests {
         for angle in [2.5f32, -1.2, 4.0] {
             let skewed = rotate(&page, angle);
             let found = estimate_skew(&gray(&skewed), MAX_SKEW_DEGREES);
-            assert!((found - angle).abs() < 0.15, "rotated {angle}, found {found}");
+            assert!(
+                (found - angle).abs() < 0.15,
+                "rotated {angle}, found {found}"
+            );
             let straight = rotate(&skewed, -found);
             let again = estimate_skew(&gray(&straight), MAX_SKEW_DEGREES);
             assert!(again.abs() < 0.15, "after deskew {again}");

@@ -10,7 +10,9 @@ pub enum MlError {
     #[error("OCR model {model} not found: {message}")]
     ModelMissing { model: String, message: String },
     /// A model file is there but is not the pinned build.
-    #[error("model file {path} does not match its pinned SHA-256 (expected {expected}, got {actual})")]
+    #[error(
+        "model file {path} does not match its pinned SHA-256 (expected {expected}, got {actual})"
+    )]
     ChecksumMismatch {
         path: PathBuf,
         expected: String,

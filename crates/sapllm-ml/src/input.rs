@@ -76,7 +76,7 @@ fn png_dpi(bytes: &[u8]) -> Option<f32> {
         if kind == b"pHYs" && len == 9 {
             let d = bytes.get(i + 8..i + 17)?;
             let ppm_x = u32::from_be_bytes(d[0..4].try_into().ok()?);
-            return (d[8] == 1 && ppm_x > 0).then(|| ppm_x as f32 * 0.0254);
+            return (d[8] == 1 && ppm_x > 0).then_some(ppm_x as f32 * 0.0254);
         }
         if kind == b"IDAT" || kind == b"IEND" {
             return None;
@@ -137,7 +137,9 @@ fn decode_tiff(bytes: &[u8]) -> Result<Vec<PageImage>, MlError> {
                 let px = (0..h as usize).flat_map(|y| {
                     let v = &v;
                     (0..w as usize).map(move |x| {
-                        let bit = v.get(y * row_bytes + x / 8).map_or(0, |b| (b >> (7 - x % 8)) & 1);
+                        let bit = v
+                            .get(y * row_bytes + x / 8)
+                            .map_or(0, |b| (b >> (7 - x % 8)) & 1);
                         if bit == 1 { 255u8 } else { 0 }
                     })
                 });
@@ -173,12 +175,7 @@ fn decode_tiff(bytes: &[u8]) -> Result<Vec<PageImage>, MlError> {
     Ok(pages)
 }
 
-fn gray_to_rgb(
-    w: u32,
-    h: u32,
-    px: impl Iterator<Item = u8>,
-    invert: bool,
-) -> Option<RgbImage> {
+fn gray_to_rgb(w: u32, h: u32, px: impl Iterator<Item = u8>, invert: bool) -> Option<RgbImage> {
     let v: Vec<u8> = px
         .map(|g| if invert { 255 - g } else { g })
         .flat_map(|g| [g, g, g])
@@ -187,8 +184,8 @@ fn gray_to_rgb(
 }
 
 fn tiff_dpi<R: std::io::Read + std::io::Seek>(dec: &mut tiff::decoder::Decoder<R>) -> Option<f32> {
-    use tiff::tags::Tag;
     use tiff::decoder::ifd::Value;
+    use tiff::tags::Tag;
     let x = match dec.find_tag(Tag::XResolution).ok()?? {
         Value::Rational(n, d) if d > 0 => n as f32 / d as f32,
         Value::Float(f) => f,
@@ -198,7 +195,11 @@ fn tiff_dpi<R: std::io::Read + std::io::Seek>(dec: &mut tiff::decoder::Decoder<R
         _ => return None,
     };
     // ResolutionUnit: 2 = inch (default), 3 = centimetre, 1 = none.
-    match dec.find_tag_unsigned::<u16>(Tag::ResolutionUnit).ok().flatten() {
+    match dec
+        .find_tag_unsigned::<u16>(Tag::ResolutionUnit)
+        .ok()
+        .flatten()
+    {
         Some(3) => Some(x * 2.54),
         Some(1) => None,
         _ => Some(x),
@@ -213,7 +214,11 @@ mod tests {
     /// A 40 × 20 image, left half black, right half white.
     fn half_black() -> RgbImage {
         RgbImage::from_fn(40, 20, |x, _| {
-            if x < 20 { Rgb([0, 0, 0]) } else { Rgb([255, 255, 255]) }
+            if x < 20 {
+                Rgb([0, 0, 0])
+            } else {
+                Rgb([255, 255, 255])
+            }
         })
     }
 
@@ -285,7 +290,11 @@ mod tests {
             .map(|_| ())
             .unwrap();
         let p = decode(&png, FileKind::Png).unwrap();
-        assert!((p[0].dpi - 72.0).abs() < 0.01, "short side 20 px: {}", p[0].dpi);
+        assert!(
+            (p[0].dpi - 72.0).abs() < 0.01,
+            "short side 20 px: {}",
+            p[0].dpi
+        );
         // pHYs of 7874 px/m = 200 dpi, inserted before IDAT.
         let mut chunk = Vec::new();
         chunk.extend_from_slice(&9u32.to_be_bytes());

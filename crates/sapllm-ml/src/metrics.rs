@@ -78,6 +78,79 @@ impl CerCount {
     }
 }
 
+/// Character errors with OCR words placed on the reference lines by position, so a
+/// different line grouping (a label and its value a point apart vertically, two columns)
+/// costs nothing while every wrong, missing or extra character still counts.
+///
+/// Each OCR word goes to the reference line it overlaps most vertically (at least half of the
+/// smaller height) and is nearest to horizontally; per line, its words left to right are
+/// compared with the line's text. OCR words on no line count as insertions. Both word lists
+/// must be in the same page space (points, origin top-left).
+pub fn positional_cer(reference: &[Word], ocr: &[Word]) -> CerCount {
+    let lines = sapllm_document::layout::lines_from_words(reference);
+    let mut assigned: Vec<Vec<&Word>> = vec![Vec::new(); lines.len()];
+    let mut count = CerCount::default();
+    for w in ocr {
+        let best = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.bbox.vertical_overlap(&w.bbox) >= 0.5)
+            .min_by(|(_, a), (_, b)| {
+                let dx = |l: &sapllm_core::BBox| (l.x0 - w.bbox.x1).max(w.bbox.x0 - l.x1).max(0.0);
+                let key = |l: &sapllm_core::BBox| (dx(l), -l.vertical_overlap(&w.bbox));
+                key(&a.bbox)
+                    .partial_cmp(&key(&b.bbox))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+            .map(|(i, _)| i);
+        match best {
+            Some(i) => assigned[i].push(w),
+            None => count.errors += w.text.chars().count(),
+        }
+    }
+    for (line, mut words) in lines.iter().zip(assigned) {
+        words.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+        let reference_text: Vec<&str> = line
+            .words
+            .iter()
+            .filter_map(|&i| reference.get(i as usize).map(|w| w.text.as_str()))
+            .collect();
+        let hyp: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        count.add(CerCount::of(&reference_text.join(" "), &hyp.join(" ")));
+    }
+    count
+}
+
+/// Reference words per page from the `X.ocr.tsv` the scan generator writes
+/// (`page x0 y0 x1 y1 text`, tab-separated, header line first).
+pub fn read_reference_tsv(text: &str) -> Vec<Vec<Word>> {
+    let mut pages: Vec<Vec<Word>> = Vec::new();
+    for line in text.lines().skip(1) {
+        let c: Vec<&str> = line.splitn(6, '\t').collect();
+        let [page, x0, y0, x1, y1, t] = c.as_slice() else {
+            continue;
+        };
+        let (Ok(page), Ok(x0), Ok(y0), Ok(x1), Ok(y1)) = (
+            page.parse::<usize>(),
+            x0.parse(),
+            y0.parse(),
+            x1.parse(),
+            y1.parse(),
+        ) else {
+            continue;
+        };
+        if pages.len() <= page {
+            pages.resize(page + 1, Vec::new());
+        }
+        pages[page].push(Word {
+            text: (*t).to_owned(),
+            bbox: sapllm_core::BBox::new(x0, y0, x1, y1),
+            confidence: 1.0,
+        });
+    }
+    pages
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,10 +160,46 @@ mod tests {
     fn cer_counts_edits_over_normalised_text() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("Größe €", "Grosse €"), 2);
+        assert_eq!(edit_distance("Größe €", "Grösse €"), 2);
         let c = CerCount::of("Summe  119,00 €\n", "Summe 119,0O €");
-        assert_eq!(c, CerCount { errors: 1, chars: 14 });
+        assert_eq!(
+            c,
+            CerCount {
+                errors: 1,
+                chars: 14
+            }
+        );
         assert!((c.rate() - 1.0 / 14.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn positional_cer_ignores_line_grouping_but_counts_every_error() {
+        let w = |t: &str, x: f32, y: f32, h: f32| Word {
+            text: t.into(),
+            bbox: BBox::new(x, y, x + 8.0 * t.len() as f32, y + h),
+            confidence: 1.0,
+        };
+        let reference = [
+            w("Summe", 10.0, 100.0, 10.0),
+            w("119,00", 300.0, 100.0, 10.0),
+            w("Danke", 10.0, 140.0, 10.0),
+        ];
+        // OCR puts the value a little lower: reading order would join other lines, position
+        // does not care. One wrong character, one extra word.
+        let ocr = [
+            w("Summe", 10.0, 99.0, 10.0),
+            w("119.00", 300.0, 103.0, 12.0),
+            w("Danke", 10.0, 141.0, 10.0),
+            w("xx", 10.0, 400.0, 10.0),
+        ];
+        assert_eq!(
+            positional_cer(&reference, &ocr),
+            CerCount {
+                errors: 3,
+                chars: 17
+            }
+        );
+        assert_eq!(positional_cer(&reference, &reference).errors, 0);
     }
 
     #[test]
@@ -100,7 +209,11 @@ mod tests {
             bbox: BBox::new(x, y, x + 20.0, y + 8.0),
             confidence: 1.0,
         };
-        let words = [w("119,00", 300.0, 101.0), w("Rechnung", 10.0, 40.0), w("Summe", 200.0, 100.0)];
+        let words = [
+            w("119,00", 300.0, 101.0),
+            w("Rechnung", 10.0, 40.0),
+            w("Summe", 200.0, 100.0),
+        ];
         assert_eq!(reading_text(&words), "Rechnung Summe 119,00");
     }
 }

@@ -19,13 +19,13 @@ use ort::session::Session;
 use ort::value::TensorRef;
 use sapllm_core::Word;
 
+use crate::MlError;
 use crate::catalog::{Catalog, FoundModel};
 use crate::ctc::{Dictionary, greedy_decode, is_latin_symbol};
 use crate::db::{DbParams, TextBox, boxes_from_map};
 use crate::deskew;
 use crate::recognizer::{OcrPage, TextRecognizer, pixels_to_points};
 use crate::runtime::{self, RuntimeInfo};
-use crate::MlError;
 
 /// The fast default model.
 pub const FAST_MODEL: &str = "ppocrv6-tiny";
@@ -67,6 +67,8 @@ pub struct OcrConfig {
     /// Horizontal scale of line crops before recognition (1 = aspect kept). Below 1 the
     /// recogniser sees narrower glyphs and fewer columns: its cost is linear in the width.
     pub rec_width_scale: f32,
+    /// Stretch each line crop's contrast before recognition (faded scans).
+    pub stretch_contrast: bool,
 }
 
 impl OcrConfig {
@@ -85,6 +87,9 @@ impl OcrConfig {
             drop_score: 0.5,
             latin_only: true,
             rec_width_scale: 1.0,
+            // Measured on the scanned gallery: CER 3.88 % with, 3.59 % without (the
+            // recogniser copes with faded crops better than with stretched noise).
+            stretch_contrast: false,
         }
     }
 
@@ -144,7 +149,9 @@ pub struct OcrEngine {
 
 impl std::fmt::Debug for OcrEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OcrEngine").field("info", &self.info).finish()
+        f.debug_struct("OcrEngine")
+            .field("info", &self.info)
+            .finish()
     }
 }
 
@@ -166,11 +173,16 @@ impl OcrEngine {
         let (ori, ori_model) = if config.orientation {
             match catalog.find(ORIENTATION_MODEL) {
                 Ok(m) => (
-                    Some(Mutex::new(runtime::session(&m.file("doc_ori.onnx"), config.threads)?)),
+                    Some(Mutex::new(runtime::session(
+                        &m.file("doc_ori.onnx"),
+                        config.threads,
+                    )?)),
                     Some(m),
                 ),
                 Err(e) => {
-                    tracing::warn!("page orientation model unavailable, pages are read as they lie: {e}");
+                    tracing::warn!(
+                        "page orientation model unavailable, pages are read as they lie: {e}"
+                    );
                     (None, None)
                 }
             }
@@ -220,12 +232,18 @@ impl OcrEngine {
         let mut t = OcrTimings::default();
         let (w, h) = image.dimensions();
         if w < 8 || h < 8 {
-            return Err(MlError::Image(format!("page {} is only {w} × {h} pixels", page_index + 1)));
+            return Err(MlError::Image(format!(
+                "page {} is only {w} × {h} pixels",
+                page_index + 1
+            )));
         }
         // One small copy at the detector's resolution serves orientation, deskew and detection.
         let scale = (self.config.det_dpi / dpi).min(1.0);
         let small_size = |w: u32, h: u32| {
-            (((w as f32 * scale).round() as u32).max(32), ((h as f32 * scale).round() as u32).max(32))
+            (
+                ((w as f32 * scale).round() as u32).max(32),
+                ((h as f32 * scale).round() as u32).max(32),
+            )
         };
         let (sw, sh) = small_size(w, h);
         let mut small = downscale(image, sw, sh);
@@ -270,12 +288,18 @@ impl OcrEngine {
         // 3. Detection on the inked part of the small copy.
         let t0 = Instant::now();
         let found = self.detect(&small)?;
-        let (fx, fy) = (pw as f32 / small.width() as f32, ph as f32 / small.height() as f32);
+        let (fx, fy) = (
+            pw as f32 / small.width() as f32,
+            ph as f32 / small.height() as f32,
+        );
         let lines: Vec<Line> = found
             .into_iter()
             .map(|b| {
                 // Upright, deskewed page frame (words are placed here)…
-                let frame = TextBox { corners: b.corners.map(|[x, y]| [x * fx, y * fy]), score: b.score };
+                let frame = TextBox {
+                    corners: b.corners.map(|[x, y]| [x * fx, y * fy]),
+                    score: b.score,
+                };
                 // …and where those points are on the page as it lies (pixels are read there).
                 let sample = if skew == 0.0 {
                     frame
@@ -299,7 +323,9 @@ impl OcrEngine {
         t.recognition = t0.elapsed();
         t.lines = lines.len();
         t.total = start.elapsed();
-        t.cpu = thread_cpu_time().zip(cpu_start).map(|(b, a)| b.saturating_sub(a));
+        t.cpu = thread_cpu_time()
+            .zip(cpu_start)
+            .map(|(b, a)| b.saturating_sub(a));
 
         let size = pixels_to_points(0.0, 0.0, pw as f32, ph as f32, dpi);
         Ok((
@@ -320,13 +346,18 @@ impl OcrEngine {
         // As the model was trained: short side to 256, centre crop 224, ImageNet statistics.
         let (w, h) = image.dimensions();
         let s = 256.0 / w.min(h) as f32;
-        let (rw, rh) = (((w as f32 * s).round() as u32).max(224), ((h as f32 * s).round() as u32).max(224));
+        let (rw, rh) = (
+            ((w as f32 * s).round() as u32).max(224),
+            ((h as f32 * s).round() as u32).max(224),
+        );
         let small = imageops::thumbnail(image, rw, rh);
         let (ox, oy) = ((rw - 224) / 2, (rh - 224) / 2);
         let mut input = Array4::<f32>::zeros((1, 3, 224, 224));
         fill_normalised(&mut input, 0, &small, ox, oy, 224, 224, IMAGENET);
         let probs = {
-            let mut sess = ori.lock().map_err(|_| MlError::Inference("orientation session poisoned".into()))?;
+            let mut sess = ori
+                .lock()
+                .map_err(|_| MlError::Inference("orientation session poisoned".into()))?;
             let out = sess.run(ort::inputs![TensorRef::from_array_view(&input)?])?;
             let (_, data) = out[0].try_extract_tensor::<f32>()?;
             data.to_vec()
@@ -362,13 +393,20 @@ impl OcrEngine {
         }
         fill_normalised(&mut input, 0, small, x0, y0, cw, ch, IMAGENET);
         let (map, mw, mh) = {
-            let mut sess = self.det.lock().map_err(|_| MlError::Inference("detection session poisoned".into()))?;
+            let mut sess = self
+                .det
+                .lock()
+                .map_err(|_| MlError::Inference("detection session poisoned".into()))?;
             let out = sess.run(ort::inputs![TensorRef::from_array_view(&input)?])?;
             let (shape, data) = out[0].try_extract_tensor::<f32>()?;
             let dims: Vec<usize> = shape.iter().map(|&d| d.max(0) as usize).collect();
             let (mh, mw) = match dims.as_slice() {
                 [_, _, mh, mw] => (*mh, *mw),
-                other => return Err(MlError::BadModel(format!("detector output shape {other:?}"))),
+                other => {
+                    return Err(MlError::BadModel(format!(
+                        "detector output shape {other:?}"
+                    )));
+                }
             };
             (data.to_vec(), mw, mh)
         };
@@ -382,10 +420,17 @@ impl OcrEngine {
         Ok(boxes)
     }
 
-    fn recognize_lines(&self, page: &RgbImage, lines: &[Line], dpi: f32) -> Result<Vec<Word>, MlError> {
+    fn recognize_lines(
+        &self,
+        page: &RgbImage,
+        lines: &[Line],
+        dpi: f32,
+    ) -> Result<Vec<Word>, MlError> {
         // Similar aspect ratios share a batch, so little of a batch is padding.
         let boxes: Vec<TextBox> = lines.iter().map(|l| l.sample).collect();
-        let mut order: Vec<usize> = (0..boxes.len()).filter(|&i| boxes[i].height() >= 2.0).collect();
+        let mut order: Vec<usize> = (0..boxes.len())
+            .filter(|&i| boxes[i].height() >= 2.0)
+            .collect();
         let ratio = |b: &TextBox| (b.width() / b.height().max(1.0)).min(REC_MAX_RATIO);
         order.sort_by(|&a, &b| ratio(&boxes[a]).total_cmp(&ratio(&boxes[b])));
         let mut words: Vec<(usize, Vec<Word>)> = Vec::new();
@@ -393,22 +438,44 @@ impl OcrEngine {
             let widths: Vec<u32> = chunk
                 .iter()
                 .map(|&i| {
-                    ((REC_HEIGHT as f32 * ratio(&boxes[i]) * self.config.rec_width_scale).ceil() as u32).max(8)
+                    ((REC_HEIGHT as f32 * ratio(&boxes[i]) * self.config.rec_width_scale).ceil()
+                        as u32)
+                        .max(8)
                 })
                 .collect();
             let bw = widths.iter().copied().max().unwrap_or(8);
             tracing::trace!(lines = chunk.len(), width = bw, "recognition batch");
-            let mut input = Array4::<f32>::zeros((chunk.len(), 3, REC_HEIGHT as usize, bw as usize));
+            let mut input =
+                Array4::<f32>::zeros((chunk.len(), 3, REC_HEIGHT as usize, bw as usize));
             for (k, &i) in chunk.iter().enumerate() {
-                sample_line(&mut input, k, page, &boxes[i], widths[k]);
+                sample_line(
+                    &mut input,
+                    k,
+                    page,
+                    &boxes[i],
+                    widths[k],
+                    self.config.stretch_contrast,
+                );
             }
             let (data, steps, classes) = {
-                let mut sess = self.rec.lock().map_err(|_| MlError::Inference("recognition session poisoned".into()))?;
+                let mut sess = self
+                    .rec
+                    .lock()
+                    .map_err(|_| MlError::Inference("recognition session poisoned".into()))?;
                 let out = sess.run(ort::inputs![TensorRef::from_array_view(&input)?])?;
                 let (shape, data) = out[0].try_extract_tensor::<f32>()?;
-                match shape.iter().map(|&d| d.max(0) as usize).collect::<Vec<_>>().as_slice() {
+                match shape
+                    .iter()
+                    .map(|&d| d.max(0) as usize)
+                    .collect::<Vec<_>>()
+                    .as_slice()
+                {
                     [_, t, c] => (data.to_vec(), *t, *c),
-                    other => return Err(MlError::BadModel(format!("recogniser output shape {other:?}"))),
+                    other => {
+                        return Err(MlError::BadModel(format!(
+                            "recogniser output shape {other:?}"
+                        )));
+                    }
                 }
             };
             if classes != self.dict.classes() {
@@ -429,6 +496,7 @@ impl OcrEngine {
                 let line_words = decoded
                     .words()
                     .into_iter()
+                    .filter(|dw| !is_rule(&dw.text))
                     .map(|dw| {
                         // CTC peaks sit slightly left of a glyph's middle (measured against
                         // text-layer boxes: +0.5 put words ~1 pt right).
@@ -442,7 +510,11 @@ impl OcrEngine {
                         };
                         let x0 = (c0 - pitch / 2.0).clamp(0.0, widths[k] as f32);
                         let x1 = (c1 + pitch / 2.0).clamp(0.0, widths[k] as f32);
-                        let (bx0, by0, bx1, by1) = sub_box(&lines[i].frame, x0 / widths[k] as f32, x1 / widths[k] as f32);
+                        let (bx0, by0, bx1, by1) = sub_box(
+                            &lines[i].frame,
+                            x0 / widths[k] as f32,
+                            x1 / widths[k] as f32,
+                        );
                         Word {
                             text: dw.text,
                             bbox: pixels_to_points(bx0, by0, bx1, by1, dpi),
@@ -461,12 +533,24 @@ impl OcrEngine {
 
 impl TextRecognizer for OcrEngine {
     fn name(&self) -> String {
-        format!("ocr.{}/{}", self.info.model.name, self.info.model.source.replace(' ', "-"))
+        format!(
+            "ocr.{}/{}",
+            self.info.model.name,
+            self.info.model.source.replace(' ', "-")
+        )
     }
 
     fn recognize(&self, image: &RgbImage, dpi: f32, page_index: u32) -> Result<OcrPage, MlError> {
         self.recognize_timed(image, dpi, page_index).map(|(p, _)| p)
     }
+}
+
+/// A run of dashes or equals signs: a ruling line the detector took for text, not a word.
+fn is_rule(text: &str) -> bool {
+    text.chars().count() >= 3
+        && text
+            .chars()
+            .all(|c| matches!(c, '-' | '=' | '_' | '~' | '–' | '—'))
 }
 
 /// A detected text line: its box in the upright, deskewed page frame and the same box on the
@@ -564,7 +648,9 @@ fn rec_classes(rec: &Session) -> Result<usize, MlError> {
         .unwrap_or_default();
     match dims.last() {
         Some(&c) if c > 0 => Ok(c as usize),
-        _ => Err(MlError::BadModel(format!("the recogniser's class count is not fixed: {dims:?}"))),
+        _ => Err(MlError::BadModel(format!(
+            "the recogniser's class count is not fixed: {dims:?}"
+        ))),
     }
 }
 
@@ -575,7 +661,16 @@ const IMAGENET: Norm = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]);
 const HALF: Norm = ([0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
 
 /// Writes the `w × h` window at (`ox`, `oy`) of `img` into batch item `k`, BGR, normalised.
-fn fill_normalised(input: &mut Array4<f32>, k: usize, img: &RgbImage, ox: u32, oy: u32, w: u32, h: u32, norm: Norm) {
+fn fill_normalised(
+    input: &mut Array4<f32>,
+    k: usize,
+    img: &RgbImage,
+    ox: u32,
+    oy: u32,
+    w: u32,
+    h: u32,
+    norm: Norm,
+) {
     let (mean, std) = norm;
     let (iw, ih) = img.dimensions();
     for y in 0..h.min(ih.saturating_sub(oy)) {
@@ -583,7 +678,8 @@ fn fill_normalised(input: &mut Array4<f32>, k: usize, img: &RgbImage, ox: u32, o
             let p = img.get_pixel(ox + x, oy + y).0;
             let bgr = [p[2], p[1], p[0]];
             for c in 0..3 {
-                input[[k, c, y as usize, x as usize]] = (f32::from(bgr[c]) / 255.0 - mean[c]) / std[c];
+                input[[k, c, y as usize, x as usize]] =
+                    (f32::from(bgr[c]) / 255.0 - mean[c]) / std[c];
             }
         }
     }
@@ -592,12 +688,25 @@ fn fill_normalised(input: &mut Array4<f32>, k: usize, img: &RgbImage, ox: u32, o
 /// Samples the rotated text box into batch item `k` at height 48 and width `out_w`
 /// (bilinear, straight from the page: no intermediate crop), normalised to [-1, 1]. The rest
 /// of the row stays 0, the padding value the recogniser was trained with.
-fn sample_line(input: &mut Array4<f32>, k: usize, page: &RgbImage, b: &TextBox, out_w: u32) {
+///
+/// With `stretch`, each crop's contrast is stretched so that its darkest ink is black and its
+/// paper white (2nd and 98th percentile of the grey levels): faded, grey-on-grey scans then
+/// look like the prints the recogniser learned from. Colour is kept.
+fn sample_line(
+    input: &mut Array4<f32>,
+    k: usize,
+    page: &RgbImage,
+    b: &TextBox,
+    out_w: u32,
+    stretch: bool,
+) {
     let [tl, tr, _, bl] = b.corners;
     let (w, h) = page.dimensions();
     let raw = page.as_raw();
     let stride = w as usize * 3;
     let (mean, std) = HALF;
+    let n = REC_HEIGHT as usize * out_w as usize;
+    let mut px = vec![[0.0f32; 3]; n];
     for y in 0..REC_HEIGHT {
         let fy = (y as f32 + 0.5) / REC_HEIGHT as f32;
         for x in 0..out_w {
@@ -610,13 +719,56 @@ fn sample_line(input: &mut Array4<f32>, k: usize, page: &RgbImage, b: &TextBox, 
             let (ax, ay) = (sx - x0 as f32, sy - y0 as f32);
             let x1 = (x0 + 1).min(w as usize - 1);
             let y1 = (y0 + 1).min(h as usize - 1);
-            for c in 0..3 {
+            let out = &mut px[y as usize * out_w as usize + x as usize];
+            for (c, o) in out.iter_mut().enumerate() {
+                // Model channel order B, G, R.
                 let p = |xx: usize, yy: usize| f32::from(raw[yy * stride + xx * 3 + (2 - c)]);
-                let v = (p(x0, y0) * (1.0 - ax) + p(x1, y0) * ax) * (1.0 - ay)
+                *o = (p(x0, y0) * (1.0 - ax) + p(x1, y0) * ax) * (1.0 - ay)
                     + (p(x0, y1) * (1.0 - ax) + p(x1, y1) * ax) * ay;
-                input[[k, c, y as usize, x as usize]] = (v / 255.0 - mean[c]) / std[c];
             }
         }
+    }
+    let (lo, hi) = if stretch {
+        grey_range(&px)
+    } else {
+        (0.0, 255.0)
+    };
+    let scale = 255.0 / (hi - lo).max(1.0);
+    for y in 0..REC_HEIGHT as usize {
+        for x in 0..out_w as usize {
+            let p = px[y * out_w as usize + x];
+            for c in 0..3 {
+                let v = ((p[c] - lo) * scale).clamp(0.0, 255.0);
+                input[[k, c, y, x]] = (v / 255.0 - mean[c]) / std[c];
+            }
+        }
+    }
+}
+
+/// 2nd and 98th percentile of the grey levels of a crop; the full range when the crop has
+/// too little contrast to be text (stretching noise would invent ink).
+fn grey_range(px: &[[f32; 3]]) -> (f32, f32) {
+    let mut hist = [0usize; 256];
+    for p in px {
+        let g = (p[0] * 0.114 + p[1] * 0.587 + p[2] * 0.299).clamp(0.0, 255.0) as usize;
+        hist[g] += 1;
+    }
+    let at = |q: f32| {
+        let target = (q * px.len() as f32) as usize;
+        let mut acc = 0;
+        for (i, &n) in hist.iter().enumerate() {
+            acc += n;
+            if acc > target {
+                return i as f32;
+            }
+        }
+        255.0
+    };
+    let (lo, hi) = (at(0.02), at(0.98));
+    if hi - lo < 48.0 {
+        (0.0, 255.0)
+    } else {
+        (lo, hi)
     }
 }
 
@@ -632,7 +784,8 @@ const WORD_BOX_INSET: f32 = 0.14;
 /// same way for both.
 fn sub_box(b: &TextBox, f0: f32, f1: f32) -> (f32, f32, f32, f32) {
     let [tl, tr, br, bl] = b.corners;
-    let lerp = |a: [f32; 2], c: [f32; 2], f: f32| [a[0] + (c[0] - a[0]) * f, a[1] + (c[1] - a[1]) * f];
+    let lerp =
+        |a: [f32; 2], c: [f32; 2], f: f32| [a[0] + (c[0] - a[0]) * f, a[1] + (c[1] - a[1]) * f];
     let (top0, top1) = (lerp(tl, tr, f0), lerp(tl, tr, f1));
     let (bot0, bot1) = (lerp(bl, br, f0), lerp(bl, br, f1));
     let pts = [

@@ -73,7 +73,12 @@ mod tests {
         // 200 dpi: 200 px = 1 inch = 72 pt.
         let b = pixels_to_points(200.0, 400.0, 300.0, 450.0, 200.0);
         let want = BBox::new(72.0, 144.0, 108.0, 162.0);
-        for (got, want) in [(b.x0, want.x0), (b.y0, want.y0), (b.x1, want.x1), (b.y1, want.y1)] {
+        for (got, want) in [
+            (b.x0, want.x0),
+            (b.y0, want.y0),
+            (b.x1, want.x1),
+            (b.y1, want.y1),
+        ] {
             assert!((got - want).abs() < 1e-3, "{b:?}");
         }
         // A4 at 200 dpi is 1654 × 2339 px ≈ 595.4 × 842.0 pt.
@@ -89,7 +94,11 @@ mod tests {
             confidence: 0.9,
         };
         let p = OcrPage {
-            words: vec![w("Summe", 300.0, 100.0), w("Rechnung", 40.0, 50.0), w("119,00", 340.0, 101.0)],
+            words: vec![
+                w("Summe", 300.0, 100.0),
+                w("Rechnung", 40.0, 50.0),
+                w("119,00", 340.0, 101.0),
+            ],
             width: 595.0,
             height: 842.0,
             orientation: 0,

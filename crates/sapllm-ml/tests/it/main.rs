@@ -58,8 +58,19 @@ fn a_rendered_german_invoice_is_read_with_umlauts_euro_and_boxes_on_the_text() {
     assert!(page.words.len() > 150, "{} words", page.words.len());
     let c = cer(&layer, &page.words);
     assert!(c < 0.02, "CER {:.2} %", c * 100.0);
-    for w in ["Präzisionsteile", "Weißenfels", "Bürotechnik", "€", "Gesamtbetrag", "18.238,17"] {
-        assert!(has(&page.words, w), "{w} not read: {}", reading_text(&page.words));
+    for w in [
+        "Präzisionsteile",
+        "Weißenfels",
+        "Bürotechnik",
+        "€",
+        "Gesamtbetrag",
+        "18.238,17",
+    ] {
+        assert!(
+            has(&page.words, w),
+            "{w} not read: {}",
+            reading_text(&page.words)
+        );
     }
     assert_eq!((page.orientation, page.skew_degrees), (0, 0.0));
     assert!((page.width - 595.3).abs() < 1.0 && (page.height - 841.9).abs() < 1.0);
@@ -68,26 +79,44 @@ fn a_rendered_german_invoice_is_read_with_umlauts_euro_and_boxes_on_the_text() {
     let mut deltas = Vec::new();
     for o in &page.words {
         let Some(t) = layer.iter().filter(|t| t.text == o.text).min_by(|a, b| {
-            let d = |w: &&Word| (w.bbox.center_x() - o.bbox.center_x()).abs() + (w.bbox.center_y() - o.bbox.center_y()).abs();
+            let d = |w: &&Word| {
+                (w.bbox.center_x() - o.bbox.center_x()).abs()
+                    + (w.bbox.center_y() - o.bbox.center_y()).abs()
+            };
             d(a).total_cmp(&d(b))
         }) else {
             continue;
         };
         deltas.push(
-            [o.bbox.x0 - t.bbox.x0, o.bbox.y0 - t.bbox.y0, o.bbox.x1 - t.bbox.x1, o.bbox.y1 - t.bbox.y1]
-                .map(f32::abs)
-                .into_iter()
-                .fold(0.0f32, f32::max),
+            [
+                o.bbox.x0 - t.bbox.x0,
+                o.bbox.y0 - t.bbox.y0,
+                o.bbox.x1 - t.bbox.x1,
+                o.bbox.y1 - t.bbox.y1,
+            ]
+            .map(f32::abs)
+            .into_iter()
+            .fold(0.0f32, f32::max),
         );
     }
     deltas.sort_by(f32::total_cmp);
     assert!(deltas.len() > 120, "{} words matched", deltas.len());
     let median = deltas[deltas.len() / 2];
     let p90 = deltas[deltas.len() * 9 / 10];
-    assert!(median < 2.0 && p90 < 5.0, "box error median {median} pt, p90 {p90} pt");
+    assert!(
+        median < 2.0 && p90 < 5.0,
+        "box error median {median} pt, p90 {p90} pt"
+    );
     // Per-word confidence is the mean character probability: high on a clean render.
     let mean: f32 = page.words.iter().map(|w| w.confidence).sum::<f32>() / page.words.len() as f32;
-    assert!(mean > 0.9 && page.words.iter().all(|w| (0.0..=1.0).contains(&w.confidence)), "{mean}");
+    assert!(
+        mean > 0.9
+            && page
+                .words
+                .iter()
+                .all(|w| (0.0..=1.0).contains(&w.confidence)),
+        "{mean}"
+    );
 }
 
 #[test]
@@ -108,13 +137,20 @@ fn a_png_file_made_here_is_decoded_and_read() {
     let (img, layer) = rendered("invoice-en-banner.pdf", 0, 200.0);
     let mut png = Vec::new();
     image::codecs::png::PngEncoder::new(&mut png)
-        .write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgb8)
+        .write_image(
+            img.as_raw(),
+            img.width(),
+            img.height(),
+            image::ExtendedColorType::Rgb8,
+        )
         .unwrap();
     let pages = sapllm_ml::input::decode(&png, FileKind::Png).unwrap();
     assert_eq!(pages.len(), 1);
     // No pHYs chunk: the resolution is estimated from an A4 width (1654 px ≈ 200 dpi).
     assert!((pages[0].dpi - 200.0).abs() < 1.0, "{}", pages[0].dpi);
-    let page = engine().recognize(&pages[0].image, pages[0].dpi, 0).unwrap();
+    let page = engine()
+        .recognize(&pages[0].image, pages[0].dpi, 0)
+        .unwrap();
     assert!(cer(&layer, &page.words) < 0.03);
     assert!(has(&page.words, "INVOICE"), "{}", reading_text(&page.words));
 }
@@ -128,7 +164,9 @@ fn a_multi_page_tiff_made_here_gives_one_ocr_page_per_frame() {
     {
         let mut enc = TiffEncoder::new(&mut buf).unwrap();
         for p in [&p1, &p2] {
-            let mut im = enc.new_image::<colortype::RGB8>(p.width(), p.height()).unwrap();
+            let mut im = enc
+                .new_image::<colortype::RGB8>(p.width(), p.height())
+                .unwrap();
             im.resolution(tiff::tags::ResolutionUnit::Inch, Rational { n: 200, d: 1 });
             im.write_data(p.as_raw()).unwrap();
         }
@@ -159,7 +197,11 @@ fn turned_and_skewed_pages_are_put_upright_and_straight() {
     }
     let skewed = sapllm_ml::deskew::rotate(&img, 2.0);
     let page = engine().recognize(&skewed, 200.0, 0).unwrap();
-    assert!((page.skew_degrees - 2.0).abs() < 0.3, "skew {}", page.skew_degrees);
+    assert!(
+        (page.skew_degrees - 2.0).abs() < 0.3,
+        "skew {}",
+        page.skew_degrees
+    );
     let c = cer(&layer, &page.words);
     assert!(c < 0.03, "skewed: CER {:.2} %", c * 100.0);
 }
@@ -184,10 +226,18 @@ fn the_pipeline_reads_the_scanned_sample_through_ocr() {
 
     struct Pdfium;
     impl PdfReader for Pdfium {
-        fn read_pdf(&self, bytes: &[u8]) -> Result<sapllm_document::pdf::PdfContent, sapllm_document::DocumentError> {
+        fn read_pdf(
+            &self,
+            bytes: &[u8],
+        ) -> Result<sapllm_document::pdf::PdfContent, sapllm_document::DocumentError> {
             pdfium().read(bytes)
         }
-        fn render_page(&self, bytes: &[u8], i: u32, dpi: f32) -> Result<RgbImage, sapllm_document::DocumentError> {
+        fn render_page(
+            &self,
+            bytes: &[u8],
+            i: u32,
+            dpi: f32,
+        ) -> Result<RgbImage, sapllm_document::DocumentError> {
             pdfium().render_page(bytes, i, dpi)
         }
     }
@@ -196,23 +246,40 @@ fn the_pipeline_reads_the_scanned_sample_through_ocr() {
         PipelineConfig::default(),
         Arc::new(WithOcr::new(Arc::new(Pdfium), ocr)),
         Arc::new(RuleExtractor::default()),
-        Arc::new(FixedClock(chrono::NaiveDate::from_ymd_opt(2024, 12, 1).unwrap())),
+        Arc::new(FixedClock(
+            chrono::NaiveDate::from_ymd_opt(2024, 12, 1).unwrap(),
+        )),
     );
     let bytes = std::fs::read(samples().join("scanned-invoice-de.pdf")).unwrap();
-    let Ok(Outcome::Processed(p)) = pipeline.process(&bytes, &NoPriorDocuments, RunOptions::default()) else {
+    let Ok(Outcome::Processed(p)) =
+        pipeline.process(&bytes, &NoPriorDocuments, RunOptions::default())
+    else {
         panic!("not processed");
     };
     assert_eq!(p.pages[0].text_source, SourceKind::Ocr);
-    assert!(p.pages[0].words.len() > 100, "{} words", p.pages[0].words.len());
+    assert!(
+        p.pages[0].words.len() > 100,
+        "{} words",
+        p.pages[0].words.len()
+    );
     assert!(p.pages[0].words.iter().any(|w| w.confidence < 1.0));
     let f = &p.result.findings;
     assert!(f.iter().all(|f| f.code != "needs_ocr"), "{f:?}");
     assert!(f.iter().any(|f| f.code == "ocr_used"));
     assert_eq!(p.result.doc_type.value.as_str(), "invoice");
-    let truth: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(samples().join("scanned-invoice-de.json")).unwrap()).unwrap();
-    let gross = p.result.fields.get(&sapllm_core::FieldKey::GrossTotal).expect("gross total read");
-    assert_eq!(gross.value.to_plain(), truth["fields"]["gross_total"].as_str().unwrap());
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(samples().join("scanned-invoice-de.json")).unwrap(),
+    )
+    .unwrap();
+    let gross = p
+        .result
+        .fields
+        .get(&sapllm_core::FieldKey::GrossTotal)
+        .expect("gross total read");
+    assert_eq!(
+        gross.value.to_plain(),
+        truth["fields"]["gross_total"].as_str().unwrap()
+    );
     assert_eq!(gross.provenance.source, SourceKind::Ocr);
     assert!(gross.provenance.bbox.is_some());
 }
