@@ -249,19 +249,11 @@ impl Engine {
             }
         };
         // OCR for scans and images when its models are installed; without them scans go to
-        // review with `needs_ocr`, as before. Worker readers do not render, so pages are
-        // rendered in this process (PDFium bound on first use).
+        // review with `needs_ocr`, as before. Pages are rendered by the same reader that read
+        // them (in a worker process when workers are configured).
         let ocr = ocr_from_env();
         let reader: Arc<dyn sapllm_pipeline::preprocessing::PdfReader> = match &ocr {
-            OcrStatus::Ready(engine) => {
-                let with = WithOcr::new(reader, engine.clone());
-                Arc::new(match settings.reader {
-                    ReaderMode::InProcess => with,
-                    ReaderMode::Workers { .. } => {
-                        with.rendering_with(Arc::new(LazyRenderer(settings.pdfium_path.clone())))
-                    }
-                })
-            }
+            OcrStatus::Ready(engine) => Arc::new(WithOcr::new(reader, engine.clone())),
             _ => reader,
         };
         Ok(Self {
@@ -280,27 +272,6 @@ impl Engine {
     }
 }
 
-/// Renders pages with the in-process PDFium, bound on first use.
-struct LazyRenderer(Option<PathBuf>);
-
-impl sapllm_pipeline::preprocessing::PdfReader for LazyRenderer {
-    fn read_pdf(
-        &self,
-        bytes: &[u8],
-    ) -> Result<sapllm_document::pdf::PdfContent, sapllm_document::DocumentError> {
-        PdfEngine::global(self.0.as_deref())?.read(bytes)
-    }
-
-    fn render_page(
-        &self,
-        bytes: &[u8],
-        page_index: u32,
-        dpi: f32,
-    ) -> Result<image::RgbImage, sapllm_document::DocumentError> {
-        PdfEngine::global(self.0.as_deref())?.render_page(bytes, page_index, dpi)
-    }
-}
-
 /// Worker processes as a pipeline reader.
 struct PoolReader(ReaderPool);
 
@@ -310,6 +281,17 @@ impl sapllm_pipeline::preprocessing::PdfReader for PoolReader {
         bytes: &[u8],
     ) -> Result<sapllm_document::pdf::PdfContent, sapllm_document::DocumentError> {
         self.0.read_pdf(bytes)
+    }
+
+    /// Rendering for OCR also happens in a worker: a scan that crashes PDFium while being
+    /// rendered fails alone, like one that crashes it while being read.
+    fn render_page(
+        &self,
+        bytes: &[u8],
+        page_index: u32,
+        dpi: f32,
+    ) -> Result<image::RgbImage, sapllm_document::DocumentError> {
+        self.0.render_page(bytes, page_index, dpi)
     }
 }
 

@@ -37,6 +37,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(v) = take("--width-scale") {
         config.rec_width_scale = v.parse()?;
     }
+    if let Some(v) = take("--batch") {
+        config.rec_batch = v.parse()?;
+    }
     if let Some(v) = take("--stretch") {
         config.stretch_contrast = v == "1";
     }

@@ -71,22 +71,16 @@ impl Dictionary {
         self
     }
 
+    /// Number of classes, blank included.
+    pub fn classes(&self) -> usize {
+        self.symbols.len()
+    }
+
     /// Number of classes decoding may choose.
     pub fn allowed_classes(&self) -> usize {
         self.allowed
             .as_ref()
             .map_or(self.symbols.len(), |a| a.iter().filter(|&&x| x).count())
-    }
-
-    fn is_allowed(&self, index: usize) -> bool {
-        self.allowed
-            .as_ref()
-            .is_none_or(|a| a.get(index).copied().unwrap_or(false))
-    }
-
-    /// Number of classes, blank included.
-    pub fn classes(&self) -> usize {
-        self.symbols.len()
     }
 
     /// The text of class `index` (`""` for the blank); `None` outside the dictionary.
@@ -190,19 +184,29 @@ pub fn greedy_decode(probs: &[f32], steps: usize, classes: usize, dict: &Diction
     let mut chars = Vec::new();
     let mut prev = 0usize;
     let mut row_buf = vec![0.0f32; classes];
+    // The exported models end in a softmax: checked on the first row, so the (thousands of
+    // classes wide) rows are not summed at every step.
+    let softmaxed = probs
+        .get(..classes)
+        .is_some_and(|r| (r.iter().sum::<f32>() - 1.0).abs() < 1e-2 && r.iter().all(|&v| v >= 0.0));
+    let allowed: Vec<usize> = match &dict.allowed {
+        Some(a) => (0..classes)
+            .filter(|&i| a.get(i).copied().unwrap_or(false))
+            .collect(),
+        None => (0..classes).collect(),
+    };
     for t in 0..steps {
         let Some(row) = probs.get(t * classes..(t + 1) * classes) else {
             break;
         };
-        let row = as_probabilities(row, &mut row_buf);
-        let (best, p) = row
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| dict.is_allowed(*i))
-            .fold(
-                (0usize, f32::MIN),
-                |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc },
-            );
+        let row = if softmaxed {
+            row
+        } else {
+            softmax(row, &mut row_buf)
+        };
+        let (best, p) = allowed.iter().fold((0usize, f32::MIN), |acc, &i| {
+            if row[i] > acc.1 { (i, row[i]) } else { acc }
+        });
         // A repeated class is one character unless a blank separated the repeats.
         if best != 0 && best != prev {
             if let Some(s) = dict.symbol(best) {
@@ -218,12 +222,8 @@ pub fn greedy_decode(probs: &[f32], steps: usize, classes: usize, dict: &Diction
     Decoded { chars, steps }
 }
 
-/// The row itself when it sums to 1 (the exported models end in a softmax), else its softmax.
-fn as_probabilities<'a>(row: &'a [f32], buf: &'a mut [f32]) -> &'a [f32] {
-    let sum: f32 = row.iter().sum();
-    if (sum - 1.0).abs() < 1e-2 && row.iter().all(|&v| v >= 0.0) {
-        return row;
-    }
+/// Softmax of a row of logits into `buf`.
+fn softmax<'a>(row: &[f32], buf: &'a mut [f32]) -> &'a [f32] {
     let max = row.iter().copied().fold(f32::MIN, f32::max);
     let mut total = 0.0;
     for (o, &v) in buf.iter_mut().zip(row) {

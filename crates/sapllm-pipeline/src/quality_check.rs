@@ -70,7 +70,7 @@ pub fn check(
                 "missing_required",
                 Severity::Review,
                 format!(
-                    "required fields of a {doc_type} not found: {}",
+                    "required fields of document type {doc_type} not found: {}",
                     names.join(", ")
                 ),
             )
