@@ -1,0 +1,7 @@
+import { afterEach } from 'vitest';
+import { clearMocks } from '@tauri-apps/api/mocks';
+
+afterEach(() => {
+  clearMocks();
+  document.body.innerHTML = '';
+});
