@@ -22,5 +22,7 @@ export default defineConfig(({ mode }) => ({
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
     setupFiles: ['src/test/setup.ts'],
+    // happy-dom on two shared cores: mounting the whole app takes a second or two.
+    testTimeout: 20000,
   },
 }));

@@ -39,6 +39,9 @@ export function resetAppState() {
   setLang('en');
 }
 
+/** Apps mounted by the current test; setup.ts unmounts them so their window listeners go. */
+export const mounted: (() => void)[] = [];
+
 export function startApp(options: { language?: string } = {}) {
   resetAppState();
   const backend = createFakeBackend(fixture, {
@@ -56,10 +59,10 @@ export function startApp(options: { language?: string } = {}) {
   const target = document.createElement('div');
   document.body.appendChild(target);
   const component = mount(App, { target });
+  mounted.push(() => unmount(component));
   return {
     backend,
     target,
-    destroy: () => unmount(component),
   };
 }
 
