@@ -4,7 +4,7 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import data from '../../e2e/fixtures/backend-data.json';
-// @ts-expect-error plain JavaScript shared with the Playwright runner
+// Plain JavaScript, shared with the Playwright runner (which injects it into the page).
 import { createFakeBackend } from '../../e2e/fixtures/fake-backend.js';
 import App from '../App.svelte';
 import { app, batch } from '../state.svelte';
@@ -50,7 +50,7 @@ export function startApp(options: { language?: string } = {}) {
     emit: (event: string, payload: unknown) => {
       void (window as any).__TAURI_INTERNALS__.invoke('plugin:event|emit', { event, payload });
     },
-  }) as Backend & { handle: (cmd: string, args: any, run: (id: number, data: unknown) => void) => unknown };
+  }) as unknown as Backend & { handle: (cmd: string, args: any, run: (id: number, data: unknown) => void) => unknown };
   mockIPC(
     (cmd, args) =>
       backend.handle(cmd, args as any, (id, msg) => (window as any).__TAURI_INTERNALS__.runCallback(id, msg)),
