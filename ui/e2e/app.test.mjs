@@ -226,8 +226,9 @@ describe('desktop UI in Chromium with mocked IPC', () => {
     await page.locator('[data-testid="batch-summary"]').waitFor();
     assert.match(await page.locator('[data-testid="batch-failures"]').innerText(), /kaputt\.pdf/);
     await shot(page, 'intake-done');
-    const processed = await app.calls('process_paths');
-    assert.equal(processed[0].args.paths.length, 3);
+    // The Rust side processes a drop itself; the UI must not start the batch a second time.
+    assert.equal((await app.calls('process_paths')).length, 0);
+    assert.match(await page.locator('[data-testid="batch-summary"]').innerText(), /2 processed, 0 already known, 1 failed/);
     await page.locator('[data-nav="settings"]').click();
     await page.locator('[data-testid="sap"]').waitFor();
     await shot(page, 'settings-dark');

@@ -19,6 +19,8 @@ export async function fakeIpcScript({ language = 'en', theme = 'system', stepMs 
   }
   function emit(event, payload) {
     for (const h of listeners.get(event) ?? []) runCallback(h, { event, id: h, payload });
+    // The Rust side processes dropped paths itself (see src-tauri/src/intake.rs).
+    if (event === 'tauri://drag-drop') backend.dropped(payload.paths);
   }
   const backend = createFakeBackend(data, { language: ${JSON.stringify(language)}, stepMs: ${stepMs}, emit });
   if (${JSON.stringify(theme)} !== 'system') backend.handle('save_settings', { settings: { ...backend.settings, theme: ${JSON.stringify(theme)} } });

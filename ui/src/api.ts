@@ -44,6 +44,8 @@ async function run<T>(cmd: string, args?: Record<string, unknown>): Promise<Resu
 }
 
 export const commands = {
+  /** Tells the shell the queue is on screen; answers milliseconds since process start. */
+  uiReady: () => run<number>('ui_ready'),
   queue: (query: QueueQuery) => run<QueueRow[]>('queue', { query }),
   queueCounts: () => run<QueueCounts>('queue_counts'),
   document: (id: string) => run<ReviewDocument>('document', { id }),
@@ -82,3 +84,4 @@ export async function pageImage(id: string, page: number, widthPx: number): Prom
 }
 
 export const QUEUE_CHANGED = 'queue-changed';
+export const INTAKE_PROGRESS = 'intake-progress';
