@@ -166,6 +166,23 @@ describe('review screen', () => {
     expect(c.args.request.source.kind).toBe('region');
   });
 
+  it('ArrowDown reaches the alternatives from the keyboard; Enter picks one', async () => {
+    const { target, backend } = await openMinimal();
+    const input = target.querySelector('[data-field="seller_name"]') as HTMLInputElement;
+    input.focus();
+    flushSync();
+    key(input, 'ArrowDown');
+    const alt = document.activeElement as HTMLButtonElement;
+    expect(alt.closest('[data-testid="why-alternatives"]')).not.toBeNull();
+    key(alt, 'Escape');
+    expect((document.activeElement as HTMLElement).dataset.field).toBe('seller_name');
+    key(document.activeElement!, 'ArrowDown');
+    (document.activeElement as HTMLButtonElement).click(); // Enter on a button clicks it
+    const c = await waitFor(() => callsOf(backend, 'correct')[0]);
+    expect(c.args.request.target).toEqual({ kind: 'header', field: 'seller_name' });
+    expect(c.args.request.value).toBe('Volksbank Rheintal eG');
+  });
+
   it('checks values as you type and shows the message inline', async () => {
     const { target, backend } = await openMinimal();
     const iban = target.querySelector('[data-field="iban"]') as HTMLInputElement;
