@@ -59,5 +59,7 @@ export async function fakeIpcScript({ language = 'en', theme = 'system', stepMs 
   };
   window.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener() {} };
   window.__fake = { backend, emit };
+  // tauri.conf.json sets freezePrototype: the app must work with a frozen Object.prototype.
+  Object.freeze(Object.prototype);
 })();`;
 }
