@@ -185,7 +185,28 @@ describe('desktop UI in Chromium with mocked IPC', () => {
     });
     // Focus stayed in the field, so Enter now confirms it.
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.field), 'invoice_number');
-    // Drag a box around the invoice's amount due for the field instead.
+    // Drag a box around "13 August 2024" (the due date words) for the delivery date.
+    await page.locator('[data-field="delivery_date"]').click();
+    const span = await page.evaluate(() => {
+      const rects = [...document.querySelectorAll('rect.word')];
+      const i = rects.findIndex((r, k) => r.querySelector('title').textContent === '13' && rects[k + 1]?.querySelector('title').textContent === 'August');
+      const a = rects[i].getBoundingClientRect();
+      const c = rects[i + 2].getBoundingClientRect();
+      return { x0: a.x - 3, y0: a.y - 3, x1: c.x + c.width + 3, y1: c.y + c.height + 3 };
+    });
+    await page.mouse.move(span.x0, span.y0);
+    await page.mouse.down();
+    await page.mouse.move((span.x0 + span.x1) / 2, (span.y0 + span.y1) / 2, { steps: 3 });
+    await page.mouse.move(span.x1, span.y1, { steps: 3 });
+    await page.mouse.up();
+    await page.waitForFunction(() => window.__fake.backend.calls.filter((c) => c.cmd === 'correct').length === 2);
+    const region = (await app.calls('correct'))[1].args.request;
+    assert.deepEqual(region.target, { kind: 'header', field: 'delivery_date' });
+    assert.equal(region.source.kind, 'region');
+    assert.equal(region.source.page, 0);
+    assert.equal(region.value, '13 August 2024');
+    assert.ok(region.source.bbox.w > 40 && region.source.bbox.h > 5, JSON.stringify(region.source.bbox));
+    await page.waitForFunction(() => document.querySelector('[data-field="delivery_date"]').value === '13 August 2024');
     await app.close();
   });
 
