@@ -17,6 +17,7 @@ mod master_data;
 pub mod posting;
 mod prior;
 mod process;
+pub mod review;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -34,6 +35,12 @@ pub use idoc::IdocTarget;
 pub use inputs::collect_inputs;
 pub use posting::{ApprovalOutcome, PostReport, PostingStatus, PostingView, SapSettings};
 pub use process::{BatchSummary, ItemOutcome, ItemStatus, KeyField, Progress};
+pub use review::{
+    AlternativeView, AppSettings, BatchSummaryDto, BoxDto, CellView, CorrectionRequest,
+    CorrectionSourceDto, CorrectionTargetDto, CorrectionView, FieldView, FindingView, LineItemView,
+    PageInfo, ProcessProgress, QueueCounts, QueueQuery, QueueRow, ReviewDocument, SapSettingsView,
+    ValueCheck, WordView,
+};
 pub use sapllm_pipeline::pipeline::RunOptions;
 pub use sapllm_store::{
     AuditEvent, DocumentFilter, DocumentRow, DocumentSort, DocumentStatus, DocumentSummary,

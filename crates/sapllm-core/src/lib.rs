@@ -6,6 +6,7 @@
 //! `Decimal`, dates are `NaiveDate`), provenance of every value, and the decisions of the
 //! stages with their reasons. No IO, no SQL, no transport.
 
+pub mod correction;
 pub mod document;
 pub mod field;
 pub mod geometry;
@@ -14,6 +15,7 @@ pub mod provenance;
 pub mod result;
 pub mod value;
 
+pub use correction::{Correction, CorrectionSource, CorrectionTarget};
 pub use document::{ContentHash, FileKind, Line, Page, TextLayerStatus, Word, WordIndex};
 pub use field::{DocType, FieldKey, InvoiceSubtype, LineKey, ValueKind};
 pub use geometry::BBox;

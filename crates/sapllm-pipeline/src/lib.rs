@@ -24,6 +24,7 @@ pub mod pipeline;
 pub mod preprocessing;
 pub mod prior;
 pub mod quality_check;
+pub mod revalidate;
 pub mod routing;
 mod text;
 pub mod type_identification;

@@ -35,6 +35,7 @@
 //! stay content-addressed files (or move to an object store) either way.
 
 mod clock;
+mod corrections;
 mod error;
 mod keys;
 mod model;
@@ -47,6 +48,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use corrections::StoredCorrection;
 pub use error::StoreError;
 pub use keys::seller_key_of;
 pub use model::{

@@ -279,15 +279,18 @@ pub enum AuditAction {
     StatusChanged,
     /// The document could not be read or processed.
     Failed,
+    /// A clerk corrected (or confirmed) a value (detail: field, old, new, source, version).
+    Corrected,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 5] = [
+    pub const ALL: [AuditAction; 6] = [
         AuditAction::Intake,
         AuditAction::IntakeRepeat,
         AuditAction::ResultSaved,
         AuditAction::StatusChanged,
         AuditAction::Failed,
+        AuditAction::Corrected,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -297,6 +300,7 @@ impl AuditAction {
             AuditAction::ResultSaved => "result_saved",
             AuditAction::StatusChanged => "status_changed",
             AuditAction::Failed => "failed",
+            AuditAction::Corrected => "corrected",
         }
     }
 }

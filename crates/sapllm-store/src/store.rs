@@ -325,6 +325,24 @@ impl Store {
                 hash.short()
             )));
         }
+        let mut tx = sqlite::begin_write(&self.pool).await?;
+        let version = self
+            .write_result(&mut tx, hash, result, ACTOR_PIPELINE)
+            .await?;
+        tx.commit().await?;
+        tracing::debug!(%hash, version, route = result.route.as_str(), "result saved");
+        Ok(version)
+    }
+
+    /// The writes of [`Store::save_result`] inside a caller's transaction; `actor` is who the
+    /// audit events name (the pipeline, or the user whose correction produced the result).
+    pub(crate) async fn write_result(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        hash: &ContentHash,
+        result: &DocumentResult,
+        actor: &str,
+    ) -> Result<u32> {
         let result_json = serde_json::to_string(result)?;
         let versions_json = serde_json::to_string(&result.versions)?;
         let reasons: Vec<RoutingReason> = result
@@ -339,13 +357,12 @@ impl Store {
         let invoice_key = invoice_key_of(result);
 
         let now = self.clock.now();
-        let mut tx = sqlite::begin_write(&self.pool).await?;
-        let doc = sqlite::document(&mut tx, hash)
+        let doc = sqlite::document(&mut *tx, hash)
             .await?
             .ok_or_else(|| StoreError::not_found("document", hash.as_str()))?;
-        let version = sqlite::next_version(&mut tx, hash).await?;
+        let version = sqlite::next_version(&mut *tx, hash).await?;
         sqlite::insert_result(
-            &mut tx,
+            &mut *tx,
             hash,
             version,
             now,
@@ -355,7 +372,7 @@ impl Store {
         )
         .await?;
         sqlite::update_latest(
-            &mut tx,
+            &mut *tx,
             hash,
             &Latest {
                 version,
@@ -364,8 +381,8 @@ impl Store {
             },
         )
         .await?;
-        sqlite::refresh_search_text(&mut tx, hash).await?;
-        sqlite::replace_invoice_key(&mut tx, hash, version, invoice_key.as_ref()).await?;
+        sqlite::refresh_search_text(&mut *tx, hash).await?;
+        sqlite::replace_invoice_key(&mut *tx, hash, version, invoice_key.as_ref()).await?;
         let detail = json!({
             "version": version,
             "route": result.route,
@@ -375,10 +392,10 @@ impl Store {
             "versions": result.versions,
         });
         sqlite::insert_audit(
-            &mut tx,
+            &mut *tx,
             Some(hash),
             now,
-            ACTOR_PIPELINE,
+            actor,
             AuditAction::ResultSaved,
             &detail,
         )
@@ -389,24 +406,22 @@ impl Store {
             DocumentStatus::from_route(result.route)
         };
         if to != doc.status {
-            sqlite::set_status(&mut tx, hash, to, now).await?;
+            sqlite::set_status(&mut *tx, hash, to, now).await?;
             let detail = json!({
                 "from": doc.status,
                 "to": to,
                 "reason": format!("route {} of result v{version}", result.route.as_str()),
             });
             sqlite::insert_audit(
-                &mut tx,
+                &mut *tx,
                 Some(hash),
                 now,
-                ACTOR_PIPELINE,
+                actor,
                 AuditAction::StatusChanged,
                 &detail,
             )
             .await?;
         }
-        tx.commit().await?;
-        tracing::debug!(%hash, version, route = result.route.as_str(), "result saved");
         Ok(version)
     }
 

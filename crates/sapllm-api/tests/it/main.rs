@@ -1,5 +1,7 @@
 //! The use cases against a real SQLite store in a temporary folder and real documents.
 
+mod review;
+
 use std::path::{Path, PathBuf};
 
 use sapllm_api::{Api, DocumentFilter, DocumentStatus, ItemStatus, RunOptions, Settings};

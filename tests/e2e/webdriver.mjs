@@ -1,0 +1,132 @@
+// A minimal W3C WebDriver client over fetch: just what the end-to-end test needs. Spoken to
+// tauri-driver, which starts the app and forwards to WebKitWebDriver.
+
+const ELEMENT = 'element-6066-11e4-a52e-4a52e4a52e4a';
+
+export class WebDriver {
+  constructor(base, sessionId) {
+    this.base = base;
+    this.sessionId = sessionId;
+  }
+
+  static async start(base, capabilities) {
+    const r = await request(base, 'POST', '/session', { capabilities: { alwaysMatch: capabilities } });
+    return new WebDriver(base, r.sessionId);
+  }
+
+  cmd(method, path, body) {
+    return request(this.base, method, `/session/${this.sessionId}${path}`, body);
+  }
+
+  async quit() {
+    try {
+      await request(this.base, 'DELETE', `/session/${this.sessionId}`);
+    } catch {
+      // The app may already be gone.
+    }
+  }
+
+  async findAll(css) {
+    const els = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
+    return els.map((e) => new Element(this, e[ELEMENT]));
+  }
+
+  async find(css) {
+    const el = await this.cmd('POST', '/element', { using: 'css selector', value: css });
+    return new Element(this, el[ELEMENT]);
+  }
+
+  /** Polls until `css` matches at least `min` elements; returns them. */
+  async waitFor(css, { timeout = 30000, min = 1 } = {}) {
+    const end = Date.now() + timeout;
+    let last = [];
+    while (Date.now() < end) {
+      try {
+        last = await this.findAll(css);
+        if (last.length >= min) return last;
+      } catch {
+        // Page still loading.
+      }
+      await sleep(150);
+    }
+    throw new Error(`timed out waiting for ${min}× '${css}' (found ${last.length})`);
+  }
+
+  async waitUntil(what, fn, timeout = 30000) {
+    const end = Date.now() + timeout;
+    let last;
+    while (Date.now() < end) {
+      last = await fn();
+      if (last) return last;
+      await sleep(150);
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  exec(script, args = []) {
+    return this.cmd('POST', '/execute/sync', { script, args });
+  }
+
+  async screenshot() {
+    return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
+  }
+
+  keys(text) {
+    return this.cmd('POST', '/actions', {
+      actions: [
+        {
+          type: 'key',
+          id: 'keyboard',
+          actions: [...text].flatMap((c) => [
+            { type: 'keyDown', value: c },
+            { type: 'keyUp', value: c },
+          ]),
+        },
+      ],
+    });
+  }
+}
+
+export class Element {
+  constructor(driver, id) {
+    this.driver = driver;
+    this.id = id;
+    this.ref = { [ELEMENT]: id };
+  }
+  click() {
+    return this.driver.cmd('POST', `/element/${this.id}/click`, {});
+  }
+  text() {
+    return this.driver.cmd('GET', `/element/${this.id}/text`);
+  }
+  attr(name) {
+    return this.driver.cmd('GET', `/element/${this.id}/attribute/${name}`);
+  }
+  prop(name) {
+    return this.driver.cmd('GET', `/element/${this.id}/property/${name}`);
+  }
+  type(text) {
+    return this.driver.cmd('POST', `/element/${this.id}/value`, { text });
+  }
+  clear() {
+    return this.driver.cmd('POST', `/element/${this.id}/clear`, {});
+  }
+}
+
+async function request(base, method, path, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok || (json.value && json.value.error)) {
+    const v = json.value || {};
+    throw new Error(`WebDriver ${method} ${path}: ${res.status} ${v.error || ''} ${v.message || ''}`);
+  }
+  return json.value;
+}
+
+export function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
