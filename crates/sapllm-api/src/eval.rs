@@ -31,6 +31,10 @@ pub struct GroundTruth {
     pub fields: BTreeMap<String, String>,
     #[serde(default)]
     pub line_items: Option<Vec<BTreeMap<String, String>>>,
+    /// Invoice subtype (snake_case `InvoiceSubtype`): an optional extension of the shared
+    /// format, written by the corpus generator and scored when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtype: Option<String>,
 }
 
 impl GroundTruth {
@@ -57,6 +61,7 @@ impl GroundTruth {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Prediction {
     pub doc_type: Option<String>,
+    pub subtype: Option<String>,
     pub fields: BTreeMap<String, String>,
     pub line_items: Vec<BTreeMap<String, String>>,
 }
@@ -80,13 +85,14 @@ impl Prediction {
             .collect();
         Self {
             doc_type: Some(r.doc_type.value.as_str().to_owned()),
+            subtype: r.subtype.as_ref().map(|s| s.value.as_str().to_owned()),
             fields,
             line_items,
         }
     }
 }
 
-fn normalise(key: &str, raw: &str) -> Option<String> {
+pub(crate) fn normalise(key: &str, raw: &str) -> Option<String> {
     let n = match key.parse::<FieldKey>() {
         Ok(k) => k.normalisation(),
         Err(_) => Normalisation::FreeText,
@@ -107,6 +113,7 @@ pub struct DocScore {
     pub lines_true: u32,
     pub lines_matched: u32,
     pub doc_type_correct: Option<bool>,
+    pub subtype_correct: Option<bool>,
     pub fields_correct: u32,
     pub fields_scored: u32,
     /// Fields whose prediction was wrong or missing: (key, expected, predicted).
@@ -141,6 +148,9 @@ pub fn score(truth: &GroundTruth, pred: &Prediction) -> DocScore {
     }
     if let Some(t) = &truth.doc_type {
         s.doc_type_correct = Some(pred.doc_type.as_deref() == Some(t.as_str()));
+    }
+    if let Some(t) = &truth.subtype {
+        s.subtype_correct = Some(pred.subtype.as_deref() == Some(t.as_str()));
     }
     s
 }
@@ -267,6 +277,9 @@ pub struct EvalReport {
     pub header: HeaderReport,
     pub line_items: FieldMetrics,
     pub doc_type: DocTypeReport,
+    /// Invoice subtype accuracy over documents whose truth names one (extension).
+    #[serde(default = "no_subtypes")]
+    pub subtype: DocTypeReport,
     pub timing_ms: Timing,
     /// Documents whose values came from embedded XML, and how many of those were exact.
     pub einvoice_documents: u32,
@@ -277,12 +290,20 @@ pub struct EvalReport {
     pub per_document: Vec<PerDocument>,
 }
 
+fn no_subtypes() -> DocTypeReport {
+    DocTypeReport {
+        accuracy: None,
+        support: 0,
+    }
+}
+
 /// Collects per-document scores into a report.
 #[derive(Debug, Default)]
 pub struct EvalAccumulator {
     per_field: BTreeMap<String, (u32, u32, u32)>,
     lines: (u32, u32, u32),
     doc_type: (u32, u32),
+    subtype: (u32, u32),
     times: Vec<f64>,
     docs: Vec<PerDocument>,
     failed: u32,
@@ -315,6 +336,10 @@ impl EvalAccumulator {
         if let Some(ok) = s.doc_type_correct {
             self.doc_type.0 += u32::from(ok);
             self.doc_type.1 += 1;
+        }
+        if let Some(ok) = s.subtype_correct {
+            self.subtype.0 += u32::from(ok);
+            self.subtype.1 += 1;
         }
         if error.is_some() {
             self.failed += 1;
@@ -380,6 +405,11 @@ impl EvalAccumulator {
                 accuracy: (self.doc_type.1 > 0)
                     .then(|| f64::from(self.doc_type.0) / f64::from(self.doc_type.1)),
                 support: self.doc_type.1,
+            },
+            subtype: DocTypeReport {
+                accuracy: (self.subtype.1 > 0)
+                    .then(|| f64::from(self.subtype.0) / f64::from(self.subtype.1)),
+                support: self.subtype.1,
             },
             timing_ms: Timing {
                 p50: pct(0.5),
@@ -488,6 +518,7 @@ mod tests {
             schema: GROUND_TRUTH_SCHEMA.into(),
             doc_type: Some("invoice".into()),
             language: Some("de".into()),
+            subtype: None,
             fields: map(&[
                 ("invoice_number", "471102"),
                 ("issue_date", "2024-03-05"),
@@ -513,6 +544,7 @@ mod tests {
     fn normalised_comparison_and_unscored_extra_keys() {
         let pred = Prediction {
             doc_type: Some("invoice".into()),
+            subtype: None,
             fields: map(&[
                 ("invoice_number", " 4711 02"),
                 ("issue_date", "2024-03-05"),

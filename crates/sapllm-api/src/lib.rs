@@ -13,20 +13,23 @@ pub mod eval;
 pub mod fuzz;
 mod idoc;
 mod inputs;
+pub mod learn_replay;
+pub mod learning;
 mod master_data;
+pub mod models;
 pub mod posting;
 mod prior;
 mod process;
 pub mod review;
+pub mod train_data;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sapllm_document::pdf::PdfEngine;
 use sapllm_document::worker::{ReaderPool, ReaderPoolConfig};
-use sapllm_pipeline::config::PipelineConfig;
-use sapllm_pipeline::extraction::{FieldExtractor, RuleExtractor};
-use sapllm_pipeline::pipeline::{Clock, Pipeline, SystemClock};
+use sapllm_pipeline::extraction::FieldExtractor;
+use sapllm_pipeline::pipeline::{Classifiers, Clock, Pipeline, SystemClock};
 use sapllm_pipeline::preprocessing::WithOcr;
 use sapllm_store::Store;
 use serde::{Deserialize, Serialize};
@@ -41,6 +44,7 @@ pub use review::{
     PageInfo, ProcessProgress, QueueCounts, QueueQuery, QueueRow, ReviewDocument, SapSettingsView,
     ValueCheck, WordView,
 };
+pub use sapllm_pipeline::config::{ExtractorKind, ModelChoice, PipelineConfig};
 pub use sapllm_pipeline::pipeline::RunOptions;
 pub use sapllm_store::{
     AuditEvent, DocumentFilter, DocumentRow, DocumentSort, DocumentStatus, DocumentSummary,
@@ -133,7 +137,7 @@ impl Settings {
         }
     }
 
-    fn pipeline_config(&self) -> Result<PipelineConfig, ApiError> {
+    pub fn pipeline_config(&self) -> Result<PipelineConfig, ApiError> {
         let path = self
             .config_path
             .clone()
@@ -221,17 +225,33 @@ pub fn ocr_from_env() -> OcrStatus {
 impl Engine {
     /// Builds the engine: binds PDFium, loads the configuration, picks the rule extractor.
     pub fn new(settings: &Settings) -> Result<Self, ApiError> {
-        Self::with_parts(
-            settings,
-            Arc::new(RuleExtractor::default()),
-            Arc::new(SystemClock),
-        )
+        let config = settings.pipeline_config()?;
+        Self::with_model_choice(settings, &config.models)
+    }
+
+    /// Builds the engine with the extractor and classifiers of `choice` (evaluation compares
+    /// the ranked extractor with the rules in one run this way).
+    pub fn with_model_choice(
+        settings: &Settings,
+        choice: &sapllm_pipeline::config::ModelChoice,
+    ) -> Result<Self, ApiError> {
+        let (extractor, classifiers) = models::chosen(choice);
+        Self::build(settings, extractor, classifiers, Arc::new(SystemClock))
     }
 
     /// Builds the engine with a given extractor and clock (tests, model comparison).
     pub fn with_parts(
         settings: &Settings,
         extractor: Arc<dyn FieldExtractor>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, ApiError> {
+        Self::build(settings, extractor, Classifiers::default(), clock)
+    }
+
+    fn build(
+        settings: &Settings,
+        extractor: Arc<dyn FieldExtractor>,
+        classifiers: Classifiers,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, ApiError> {
         let config = settings.pipeline_config()?;
@@ -264,13 +284,28 @@ impl Engine {
             _ => reader,
         };
         Ok(Self {
-            pipeline: Arc::new(Pipeline::new(config, reader, extractor, clock)),
+            pipeline: Arc::new(
+                Pipeline::new(config, reader, extractor, clock).with_classifiers(classifiers),
+            ),
             ocr,
         })
     }
 
     pub fn pipeline(&self) -> &Pipeline {
         &self.pipeline
+    }
+
+    /// The same engine reading what was learned from `source` (the API's serving state).
+    pub fn with_learned(
+        self,
+        source: Arc<dyn sapllm_pipeline::learned::LearnedSource>,
+    ) -> Self {
+        let pipeline = Arc::try_unwrap(self.pipeline)
+            .unwrap_or_else(|shared| shared.as_ref().clone());
+        Self {
+            pipeline: Arc::new(pipeline.with_learned(source)),
+            ocr: self.ocr,
+        }
     }
 
     /// Whether OCR is plugged in (for `doctor` and `bench`).
@@ -332,6 +367,18 @@ pub struct Api {
     /// An SAP secret given for this session only (e.g. on standard input); never stored.
     session_secret: Arc<std::sync::Mutex<Option<sapllm_sap::Secret>>>,
     store: Store,
+    /// The serving learned state, read by the engine's pipeline.
+    learned: Arc<learning::ServingLearned>,
+    /// Identifies this process's session for the learning caps.
+    session_id: String,
+}
+
+fn new_session_id() -> String {
+    format!(
+        "{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_millis()
+    )
 }
 
 /// Everything the document view shows.
@@ -350,12 +397,16 @@ pub struct DocumentView {
 impl Api {
     pub async fn open(settings: &Settings) -> Result<Self, ApiError> {
         let store = Store::open(&settings.data_dir).await?;
-        Ok(Self {
+        let api = Self {
             settings: settings.clone(),
             engine: Arc::default(),
             session_secret: Arc::default(),
             store,
-        })
+            learned: Arc::default(),
+            session_id: new_session_id(),
+        };
+        api.load_learned().await?;
+        Ok(api)
     }
 
     /// Uses `secret` for SAP in this session instead of the keyring's (it is never stored).
@@ -371,6 +422,8 @@ impl Api {
 
     /// An API over a given engine and store (tests, other front ends).
     pub fn from_parts(settings: Settings, engine: Engine, store: Store) -> Self {
+        let learned: Arc<learning::ServingLearned> = Arc::default();
+        let engine = engine.with_learned(learned.clone());
         let cell = std::sync::OnceLock::new();
         let _ = cell.set(engine);
         Self {
@@ -378,6 +431,8 @@ impl Api {
             engine: Arc::new(cell),
             session_secret: Arc::default(),
             store,
+            learned,
+            session_id: new_session_id(),
         }
     }
 
@@ -390,7 +445,7 @@ impl Api {
         if let Some(e) = self.engine.get() {
             return Ok(e);
         }
-        let built = Engine::new(&self.settings)?;
+        let built = Engine::new(&self.settings)?.with_learned(self.learned.clone());
         Ok(self.engine.get_or_init(|| built))
     }
 

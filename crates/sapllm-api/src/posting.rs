@@ -238,12 +238,15 @@ impl From<&OutboxEntry> for PostingView {
 }
 
 /// What an approval did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ApprovalOutcome {
     pub hash: ContentHash,
     pub previous_status: DocumentStatus,
     pub outcome: EnqueueOutcome,
     pub posting: PostingView,
+    /// What the approval taught (its corrections and confirmations); `None` if learning
+    /// failed, which never undoes the approval (the reason is logged).
+    pub learning: Option<crate::learning::LearnOutcome>,
 }
 
 /// One line of the posting status.
@@ -495,11 +498,21 @@ impl Api {
             .approve(&hash, user, comment, &posting)
             .await
             .map_err(|e| refusal(e, "not_approvable"))?;
+        // The corrections of an approved document become training signal. Learning runs after
+        // the approval is stored: if it fails, the approval stands.
+        let learning = match self.learn_from_approved(hash.as_str(), user).await {
+            Ok(l) => Some(l),
+            Err(e) => {
+                tracing::warn!(document = %hash.short(), "learning from the approval failed: {e}");
+                None
+            }
+        };
         Ok(ApprovalOutcome {
             hash,
             previous_status: done.previous_status,
             outcome: done.outcome,
             posting: PostingView::from(&done.entry),
+            learning,
         })
     }
 

@@ -5,6 +5,7 @@
 //! (bad files; for `sap post`: postings that need a person), 4 when `eval` fell below a floor
 //! given with `--min-*`, 1 for any other error.
 
+mod learn;
 mod render;
 mod sap;
 
@@ -101,6 +102,28 @@ enum Command {
         /// List the wrong fields of each document.
         #[arg(long)]
         mismatches: bool,
+        /// Extractor to score: as configured, `ranked` (rules + trained ranker and
+        /// classifiers), `rules` (rules alone), or `both` in one run (floors apply to `ranked`).
+        #[arg(long, value_parser = ["configured", "ranked", "rules", "both"], default_value = "configured")]
+        extractor: String,
+        /// Fail (exit 4) when line-item F1 is below this.
+        #[arg(long)]
+        min_line_f1: Option<f64>,
+        /// Fail (exit 4) when document-type accuracy is below this.
+        #[arg(long)]
+        min_doc_type_accuracy: Option<f64>,
+        /// Fail (exit 4) when subtype accuracy is below this.
+        #[arg(long)]
+        min_subtype_accuracy: Option<f64>,
+        /// With `--extractor both`: fail (exit 4) unless the ranked micro-F1 beats the rules'.
+        #[arg(long)]
+        require_better_than_rules: bool,
+    },
+    /// Write the training tables of the trained models for a folder with ground truth.
+    TrainData {
+        folder: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Time each stage per page on a folder of documents.
     Bench {
@@ -140,6 +163,11 @@ enum Command {
         comment: String,
         #[arg(long)]
         user: Option<String>,
+    },
+    /// Learning from corrections: status, versions, rollback, export/import, replay.
+    Learn {
+        #[command(subcommand)]
+        command: learn::LearnCommand,
     },
     /// SAP: configure the connection, test it, post approved documents, show the outbox.
     Sap {
@@ -332,24 +360,110 @@ fn run(cli: Cli) -> Result<ExitCode> {
             min_micro_f1,
             require_exact_einvoices,
             mismatches,
+            extractor,
+            min_line_f1,
+            min_doc_type_accuracy,
+            min_subtype_accuracy,
+            require_better_than_rules,
         } => {
-            let engine = Engine::new(&settings).map_err(anyhow::Error::new)?;
-            let pb = progress_bar(!json);
-            let report =
-                sapllm_api::eval::evaluate(&engine, &folder, ignore_embedded, &on_progress(&pb))
-                    .map_err(anyhow::Error::new)?;
-            if let Some(pb) = pb {
-                pb.finish_and_clear();
+            use sapllm_api::{ExtractorKind, ModelChoice};
+            let configured = settings
+                .pipeline_config()
+                .map_err(anyhow::Error::new)?
+                .models;
+            let ranked = ModelChoice {
+                extractor: ExtractorKind::Ranked,
+                classifiers: true,
+                ..configured.clone()
+            };
+            let rules = ModelChoice {
+                extractor: ExtractorKind::Rules,
+                classifiers: false,
+                ..configured.clone()
+            };
+            let runs: Vec<(&str, ModelChoice)> = match extractor.as_str() {
+                "ranked" => vec![("ranked", ranked)],
+                "rules" => vec![("rules", rules)],
+                "both" => vec![("ranked", ranked), ("rules", rules)],
+                _ => vec![("configured", configured)],
+            };
+            let mut reports = Vec::new();
+            for (name, choice) in &runs {
+                let engine =
+                    Engine::with_model_choice(&settings, choice).map_err(anyhow::Error::new)?;
+                let pb = progress_bar(!json);
+                let report = sapllm_api::eval::evaluate(
+                    &engine,
+                    &folder,
+                    ignore_embedded,
+                    &on_progress(&pb),
+                )
+                .map_err(anyhow::Error::new)?;
+                if let Some(pb) = pb {
+                    pb.finish_and_clear();
+                }
+                if !json {
+                    if runs.len() > 1 {
+                        println!(
+                            "== extractor: {name} ({})",
+                            engine
+                                .pipeline()
+                                .versions()
+                                .get("extraction")
+                                .cloned()
+                                .unwrap_or_default()
+                        );
+                    }
+                    render::eval_report(&report, mismatches);
+                }
+                reports.push((*name, report));
             }
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                render::eval_report(&report, mismatches);
+                if reports.len() == 1 {
+                    println!("{}", serde_json::to_string_pretty(&reports[0].1)?);
+                } else {
+                    let map: serde_json::Map<String, serde_json::Value> = reports
+                        .iter()
+                        .map(|(n, r)| Ok(((*n).to_owned(), serde_json::to_value(r)?)))
+                        .collect::<Result<_>>()?;
+                    println!("{}", serde_json::to_string_pretty(&map)?);
+                }
             }
+            let report = &reports[0].1;
             let mut ok = true;
-            if let (Some(floor), Some(f1)) = (min_micro_f1, report.header.micro_f1) {
-                if f1 < floor {
-                    eprintln!("FAIL: header micro-F1 {f1:.4} is below the floor {floor:.4}");
+            let mut floor = |what: &str, got: Option<f64>, min: Option<f64>| {
+                if let (Some(min), Some(got)) = (min, got) {
+                    if got < min {
+                        eprintln!("FAIL: {what} {got:.4} is below the floor {min:.4}");
+                        ok = false;
+                    }
+                }
+            };
+            floor("header micro-F1", report.header.micro_f1, min_micro_f1);
+            floor("line-item F1", report.line_items.f1, min_line_f1);
+            floor(
+                "doc-type accuracy",
+                report.doc_type.accuracy,
+                min_doc_type_accuracy,
+            );
+            floor(
+                "subtype accuracy",
+                report.subtype.accuracy,
+                min_subtype_accuracy,
+            );
+            if reports.len() > 1 {
+                let (a, b) = (
+                    reports[0].1.header.micro_f1.unwrap_or(0.0),
+                    reports[1].1.header.micro_f1.unwrap_or(0.0),
+                );
+                if !json {
+                    println!(
+                        "header micro-F1: ranked {a:.4} vs rules {b:.4} ({:+.4})",
+                        a - b
+                    );
+                }
+                if require_better_than_rules && a <= b {
+                    eprintln!("FAIL: ranked micro-F1 {a:.4} is not better than the rules' {b:.4}");
                     ok = false;
                 }
             }
@@ -370,6 +484,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 ExitCode::from(4)
             })
+        }
+        Command::TrainData { folder, out } => {
+            let engine = Engine::with_model_choice(
+                &settings,
+                &sapllm_api::ModelChoice {
+                    extractor: sapllm_api::ExtractorKind::Rules,
+                    classifiers: false,
+                    threads: 1,
+                },
+            )
+            .map_err(anyhow::Error::new)?;
+            let summary = sapllm_api::train_data::write_training_data(&engine, &folder, &out)
+                .map_err(anyhow::Error::new)?;
+            println!("{}", serde_json::to_string_pretty(&summary)?);
+            Ok(ExitCode::SUCCESS)
         }
         Command::Bench {
             paths,
@@ -434,6 +563,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => sap::approve(&rt, &settings, &id, comment.as_deref(), user, json),
         Command::Reject { id, comment, user } => sap::reject(&rt, &settings, &id, &comment, user),
         Command::Sap { command } => sap::run(&rt, &settings, command),
+        Command::Learn { command } => learn::run(&rt, &settings, command),
         Command::Worker => Ok(ExitCode::SUCCESS),
         Command::Fuzz {
             seeds,

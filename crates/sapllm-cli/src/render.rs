@@ -351,13 +351,15 @@ pub fn eval_report(r: &EvalReport, mismatches: bool) {
         fmt_opt(r.header.micro_f1)
     );
     println!(
-        "line items: P {} R {} F1 {} (support {}) · doc_type accuracy {} (support {}) · ms/doc p50 {} p95 {}",
+        "line items: P {} R {} F1 {} (support {}) · doc_type accuracy {} (support {}) · subtype accuracy {} (support {}) · ms/doc p50 {} p95 {}",
         fmt_opt(r.line_items.precision),
         fmt_opt(r.line_items.recall),
         fmt_opt(r.line_items.f1),
         r.line_items.support,
         fmt_opt(r.doc_type.accuracy),
         r.doc_type.support,
+        fmt_opt(r.subtype.accuracy),
+        r.subtype.support,
         fmt_opt(r.timing_ms.p50),
         fmt_opt(r.timing_ms.p95)
     );
@@ -462,6 +464,21 @@ pub fn doctor(s: &Settings) {
                 }
             ),
             Err(e) => println!("{:<14} MISSING — {e}", format!("{}:", lib.name())),
+        }
+    }
+    match sapllm_api::models::runtime_provider() {
+        Ok(p) => println!("{:<14} {p}", "provider:"),
+        Err(e) => println!("{:<14} UNAVAILABLE — {e}", "provider:"),
+    }
+    let models = sapllm_api::models::trained_models(1);
+    for (name, status) in [
+        ("ranker", &models.ranker),
+        ("doctype", &models.doctype),
+        ("subtype", &models.subtype),
+    ] {
+        match status.describe() {
+            Ok(d) => println!("{:<14} {d}", format!("{name}:")),
+            Err(e) => println!("{:<14} MISSING, rules stand in — {e}", format!("{name}:")),
         }
     }
     for (name, found) in sapllm_api::ocr_catalog() {

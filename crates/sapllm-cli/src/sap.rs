@@ -94,7 +94,7 @@ pub enum SapCommand {
 }
 
 /// The user recorded in the audit log: `--user`, else the login name.
-fn user_or_login(user: Option<String>) -> String {
+pub(crate) fn user_or_login(user: Option<String>) -> String {
     user.filter(|u| !u.trim().is_empty())
         .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
         .or_else(|| std::env::var("USERNAME").ok().filter(|u| !u.is_empty()))

@@ -6,7 +6,7 @@
 //! value the document does not show.
 
 use rust_decimal::Decimal;
-use sapllm_core::{DocType, FieldKey, LineKey};
+use sapllm_core::{DocType, FieldKey, InvoiceSubtype, LineKey};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
@@ -20,6 +20,8 @@ pub const SCHEMA: &str = "sapllm-groundtruth/1";
 pub struct GroundTruth {
     pub doc_type: DocType,
     pub language: Option<Language>,
+    /// Invoice subtype (extension key `subtype`; invoices, credit and debit notes).
+    pub subtype: Option<InvoiceSubtype>,
     /// Header fields in [`FieldKey::ALL`] order.
     pub fields: Vec<(FieldKey, String)>,
     /// `None`: line items are not scored for this document.
@@ -117,6 +119,7 @@ impl GroundTruth {
         Self {
             doc_type: doc.doc_type,
             language: Some(doc.language),
+            subtype: doc.subtype,
             fields,
             line_items,
         }
@@ -127,6 +130,7 @@ impl GroundTruth {
         Self {
             doc_type: doc.doc_type,
             language: Some(doc.language),
+            subtype: doc.subtype,
             fields: field_values(doc),
             line_items: Some(line_values(doc, LineKey::ALL)),
         }
@@ -144,6 +148,7 @@ impl GroundTruth {
         let out = Out {
             schema: SCHEMA,
             doc_type: self.doc_type.as_str(),
+            subtype: self.subtype.map(|s| s.as_str()),
             language: self.language.map(Language::code),
             fields: Ordered(
                 self.fields
@@ -181,6 +186,8 @@ impl Serialize for Ordered<'_> {
 struct Out<'a> {
     schema: &'static str,
     doc_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subtype: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     language: Option<&'static str>,
     fields: Ordered<'a>,

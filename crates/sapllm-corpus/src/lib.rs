@@ -23,6 +23,7 @@
 //! [`samples::scanned_pdf`], [`einvoice::ubl_xml`]) with a [`layout::Family`].
 
 pub mod bad;
+pub mod dataset;
 pub mod einvoice;
 pub mod ground_truth;
 pub mod layout;
@@ -30,6 +31,7 @@ pub mod model;
 pub mod pdf;
 pub mod rng;
 pub mod samples;
+pub mod words;
 
 use std::path::PathBuf;
 

@@ -367,6 +367,11 @@ pub fn build(spec: &SampleSpec, seed: u64) -> Result<Vec<Artifact>, CorpusError>
         Language::En => "English",
         Language::De => "German",
         Language::Fr => "French",
+        Language::Es => "Spanish",
+        Language::It => "Italian",
+        Language::Nl => "Dutch",
+        Language::Pl => "Polish",
+        Language::Pt => "Portuguese",
     };
     let kind = layout::i18n::title(Language::En, doc.doc_type);
     let describe = |what: &str| format!("{kind} ({lang}), {what}; {}", spec.note);

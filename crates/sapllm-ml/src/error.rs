@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum MlError {
     /// A model file is not installed (set-up puts them into `.cache/models/`).
-    #[error("OCR model {model} not found: {message}")]
+    #[error("model {model} not found: {message}")]
     ModelMissing { model: String, message: String },
     /// A model file is there but is not the pinned build.
     #[error(

@@ -20,11 +20,16 @@ pub mod deskew;
 mod error;
 pub mod input;
 pub mod metrics;
+pub mod model;
 #[cfg(feature = "onnx")]
 pub mod ocr;
+pub mod providers;
 pub mod recognizer;
 #[cfg(feature = "onnx")]
 pub mod runtime;
+#[cfg(feature = "onnx")]
+pub mod tabular;
 
 pub use error::MlError;
+pub use model::{Model, ModelSpec};
 pub use recognizer::{OcrPage, PageImage, TextRecognizer, pixels_to_points};

@@ -193,14 +193,14 @@ impl OcrEngine {
         } else {
             (None, None)
         };
-        tracing::info!(model = %model.name, dir = %model.dir.display(), classes, threads = config.threads, provider = rt.provider, "OCR engine ready");
+        tracing::info!(model = %model.name, dir = %model.dir.display(), classes, threads = config.threads, provider = rt.provider.active.as_str(), "OCR engine ready");
         Ok(Self {
             info: OcrInfo {
                 model,
                 orientation: ori_model,
                 runtime: rt.library,
                 runtime_verified: rt.verified,
-                provider: rt.provider,
+                provider: rt.provider.active.as_str(),
                 threads: config.threads.max(1),
                 classes,
             },

@@ -21,8 +21,8 @@ pub struct RuntimeInfo {
     pub library: PathBuf,
     /// Whether the library matched the pinned SHA-256.
     pub verified: bool,
-    /// Execution provider sessions run on.
-    pub provider: &'static str,
+    /// Execution provider sessions run on, and any fallback.
+    pub provider: crate::providers::ProviderChoice,
 }
 
 struct Runtime {
@@ -43,15 +43,19 @@ fn runtime(explicit: Option<&Path>) -> Result<&'static Runtime, MlError> {
             .with_name("sapllm")
             .build()
             .map_err(|e| format!("cannot start ONNX Runtime: {e}"))?;
-        // Only the CPU provider is registered: this build has no GPU providers, and ort would
-        // fall back to CPU silently anyway — saying so in the log avoids a false impression.
-        tracing::info!(library = %lib.path.display(), provider = "CPU", "ONNX Runtime loaded");
+        let requested = std::env::var(crate::providers::PROVIDER_ENV).unwrap_or_default();
+        let provider =
+            crate::providers::decide(&requested, &crate::providers::onnx::available);
+        match &provider.fallback {
+            None => tracing::info!(library = %lib.path.display(), provider = provider.active.as_str(), "ONNX Runtime loaded"),
+            Some(why) => tracing::warn!(library = %lib.path.display(), provider = provider.active.as_str(), fallback = %why, "ONNX Runtime loaded; execution provider fell back"),
+        }
         Ok(Runtime {
             env,
             info: RuntimeInfo {
                 library: lib.path,
                 verified: lib.verified,
-                provider: "CPU",
+                provider,
             },
         })
     });
@@ -67,11 +71,14 @@ pub fn init(explicit: Option<&Path>) -> Result<RuntimeInfo, MlError> {
 pub fn session(path: &Path, threads: usize) -> Result<Session, MlError> {
     let rt = runtime(None)?;
     let build = || -> ort::Result<Session> {
-        Session::builder(&rt.env)?
+        let mut builder = Session::builder(&rt.env)?
             .with_optimization_level(GraphOptimizationLevel::Level3)?
             .with_intra_threads(threads.max(1))?
-            .with_inter_threads(1)?
-            .commit_from_file(path)
+            .with_inter_threads(1)?;
+        if let Some(ep) = crate::providers::onnx::dispatch(rt.info.provider.active) {
+            builder = builder.with_execution_providers([ep])?;
+        }
+        builder.commit_from_file(path)
     };
     build().map_err(|e| MlError::BadModel(format!("{}: {e}", path.display())))
 }

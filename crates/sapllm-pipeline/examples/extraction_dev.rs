@@ -113,6 +113,7 @@ fn main() {
         let _ = extractor.extract(&ExtractionInput {
             pages: &[],
             doc_type,
+            learned: None,
         });
     }
     if let Some(path) = dump {
@@ -130,6 +131,7 @@ fn main() {
         let ex = extractor.extract(&ExtractionInput {
             pages: &content.pages,
             doc_type,
+            learned: None,
         });
         println!("language: {:?}", ex.language);
         for (k, f) in &ex.fields {
@@ -219,6 +221,7 @@ fn main() {
         let ex = extractor.extract(&ExtractionInput {
             pages: &content.pages,
             doc_type: truth.doc_type,
+            learned: None,
         });
         let ms = t0.elapsed().as_secs_f64() * 1000.0;
         extract_ms += ms;

@@ -16,6 +16,37 @@ pub struct PipelineConfig {
     pub limits: Limits,
     pub thresholds: Thresholds,
     pub routing: RoutingPolicy,
+    pub models: ModelChoice,
+}
+
+/// Which extractor and classifiers run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ModelChoice {
+    /// `ranked`: the rule candidates re-scored by the trained ranker (default); `rules`: the
+    /// rule extractor alone (for comparison, or when the models are not installed).
+    pub extractor: ExtractorKind,
+    /// Refine document type and invoice subtype with the trained classifiers.
+    pub classifiers: bool,
+    /// Intra-op threads per model session.
+    pub threads: usize,
+}
+
+impl Default for ModelChoice {
+    fn default() -> Self {
+        Self {
+            extractor: ExtractorKind::Ranked,
+            classifiers: true,
+            threads: 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtractorKind {
+    Ranked,
+    Rules,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -17,8 +17,10 @@
 pub mod checks;
 pub mod classification;
 pub mod config;
+pub mod doc_features;
 pub mod extraction;
 pub mod inbox;
+pub mod learned;
 pub mod locate;
 pub mod pipeline;
 pub mod preprocessing;

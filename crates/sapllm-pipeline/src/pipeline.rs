@@ -12,7 +12,8 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use sapllm_core::{
-    ContentHash, DocumentResult, FileKind, Page, Route, Stage, StageTimings, Versions,
+    ContentHash, DocType, DocumentResult, FileKind, InvoiceSubtype, Page, Route, Stage,
+    StageTimings, Versions,
 };
 use sapllm_document::DocumentError;
 use sapllm_document::einvoice::{EINVOICE_READER_VERSION, EInvoice};
@@ -23,7 +24,9 @@ use crate::inbox::{self, InboxOutcome, Received};
 use crate::preprocessing::{self, PdfReader, PreprocessOptions};
 use crate::prior::PriorDocuments;
 use crate::text::folded_lines;
-use crate::{classification, locate, quality_check, routing, type_identification, validation};
+use crate::{
+    classification, doc_features, locate, quality_check, routing, type_identification, validation,
+};
 
 /// Today's date, injected so that date rules are testable and results reproducible.
 pub trait Clock: Send + Sync {
@@ -97,11 +100,22 @@ impl Failure {
 }
 
 /// The eight stages with their collaborators.
+#[derive(Clone)]
 pub struct Pipeline {
     config: PipelineConfig,
     reader: Arc<dyn PdfReader>,
     extractor: Arc<dyn FieldExtractor>,
     clock: Arc<dyn Clock>,
+    classifiers: Classifiers,
+    learned: Option<Arc<dyn crate::learned::LearnedSource>>,
+}
+
+/// Trained classifiers that refine the rule decisions of classification and type
+/// identification (see [`crate::doc_features`]); absent ones leave the rules alone.
+#[derive(Debug, Clone, Default)]
+pub struct Classifiers {
+    pub doctype: Option<Arc<dyn sapllm_ml::Model>>,
+    pub subtype: Option<Arc<dyn sapllm_ml::Model>>,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -124,7 +138,21 @@ impl Pipeline {
             reader,
             extractor,
             clock,
+            classifiers: Classifiers::default(),
+            learned: None,
         }
+    }
+
+    /// The same pipeline reading what was learned from corrections from `source`.
+    pub fn with_learned(mut self, source: Arc<dyn crate::learned::LearnedSource>) -> Self {
+        self.learned = Some(source);
+        self
+    }
+
+    /// The same pipeline with trained classifiers for document type and subtype.
+    pub fn with_classifiers(mut self, classifiers: Classifiers) -> Self {
+        self.classifiers = classifiers;
+        self
     }
 
     pub fn config(&self) -> &PipelineConfig {
@@ -156,6 +184,12 @@ impl Pipeline {
         );
         v.insert("validation".into(), validation::VALIDATION_VERSION.into());
         v.insert("routing".into(), routing::ROUTING_VERSION.into());
+        if let Some(m) = &self.classifiers.doctype {
+            v.insert("classification.model".into(), m.spec().label());
+        }
+        if let Some(m) = &self.classifiers.subtype {
+            v.insert("type_identification.model".into(), m.spec().label());
+        }
         v
     }
 
@@ -213,32 +247,70 @@ impl Pipeline {
         lap(Stage::Preprocessing, &mut timings);
 
         // 3. Classification.
-        let doc_type = classification::classify(&prepared, &lines);
+        let mut doc_type = classification::classify(&prepared, &lines);
+        if let (Some(m), None) = (&self.classifiers.doctype, &prepared.einvoice) {
+            let features = doc_features::doctype_features(&prepared.pages, &doc_type);
+            doc_type = doc_features::combine(
+                m.as_ref(),
+                &features,
+                doc_type,
+                |s| s.parse().ok(),
+                |t: DocType| t.as_str(),
+            );
+        }
         lap(Stage::Classification, &mut timings);
 
         // 5. Extraction (before 4, see the module docs).
         let exact = prepared.einvoice.is_some();
+        let learned = self.learned.as_ref().and_then(|s| s.current());
         let mut extraction = match &prepared.einvoice {
             Some(inv) => {
                 let mut x = from_einvoice(inv);
                 locate::locate_values(&mut x, &prepared.pages);
                 x
             }
-            None => self.extractor.extract(&ExtractionInput {
-                pages: &prepared.pages,
-                doc_type: doc_type.value,
-            }),
+            None => {
+                let mut x = self.extractor.extract(&ExtractionInput {
+                    pages: &prepared.pages,
+                    doc_type: doc_type.value,
+                    learned: learned.as_deref(),
+                });
+                if let Some(l) = &learned {
+                    let recalled = l.recall(&prepared.pages, &x);
+                    crate::learned::merge_recalled(&mut x, recalled);
+                }
+                x
+            }
         };
         lap(Stage::Extraction, &mut timings);
 
         // 4. Type identification.
-        let subtype = type_identification::identify(
+        let mut subtype = type_identification::identify(
             &doc_type,
             &prepared,
             &lines,
             &extraction,
             self.config.thresholds.small_amount_limit,
         );
+        if let (Some(m), Some(rule), None) = (
+            &self.classifiers.subtype,
+            subtype.clone(),
+            &prepared.einvoice,
+        ) {
+            let features = doc_features::subtype_features(
+                &prepared.pages,
+                &doc_type,
+                Some(&rule),
+                &extraction,
+            );
+            subtype = Some(doc_features::combine(
+                m.as_ref(),
+                &features,
+                rule,
+                |s| s.parse().ok(),
+                |t: InvoiceSubtype| t.as_str(),
+            ));
+        }
         lap(Stage::TypeIdentification, &mut timings);
 
         // 6. Quality check.
@@ -283,7 +355,13 @@ impl Pipeline {
             vat_breakdown: extraction.vat_breakdown,
             findings,
             route,
-            versions: self.versions(),
+            versions: {
+                let mut v = self.versions();
+                if let (Some(l), false) = (&learned, exact) {
+                    v.insert("learned".into(), l.label());
+                }
+                v
+            },
             timings_us: timings,
         };
         Ok(Outcome::Processed(Box::new(Processed {
@@ -301,5 +379,105 @@ fn from_einvoice(inv: &EInvoice) -> Extraction {
         line_items: inv.line_items.clone(),
         vat_breakdown: inv.vat_breakdown.clone(),
         language: None,
+    }
+}
+
+/// What the trained models see of one document, for writing training tables.
+#[derive(Debug, Clone)]
+pub struct TrainingRows {
+    /// Rule decision and the document-type feature row.
+    pub rule_doc_type: DocType,
+    pub doctype_features: Vec<f32>,
+    /// Rule subtype and the subtype feature row (payables only).
+    pub rule_subtype: Option<InvoiceSubtype>,
+    pub subtype_features: Option<Vec<f32>>,
+    /// Candidate groups with their ranker features.
+    pub candidates: Vec<crate::extraction::CandidateRow>,
+    /// Whether the document carried an e-invoice (its values are exact, not ranked).
+    pub einvoice: bool,
+}
+
+impl Pipeline {
+    /// Runs preprocessing, the rule classifier and the rule extractor on `bytes` and returns
+    /// the feature rows the trained models are fed with — the very functions `process` uses.
+    pub fn training_rows(
+        &self,
+        bytes: &[u8],
+        ignore_embedded: bool,
+    ) -> Result<TrainingRows, Failure> {
+        let fail = |stage, kind, error| Failure {
+            stage,
+            hash: None,
+            kind,
+            error,
+        };
+        let received =
+            match inbox::intake(bytes, &self.config.limits, &crate::prior::NoPriorDocuments) {
+                Ok(InboxOutcome::New(r)) | Ok(InboxOutcome::AlreadyKnown { received: r, .. }) => r,
+                Err(e) => return Err(fail(Stage::Inbox, None, e)),
+            };
+        let prepared = preprocessing::preprocess(
+            bytes,
+            received.kind,
+            self.reader.as_ref(),
+            PreprocessOptions { ignore_embedded },
+        )
+        .map_err(|e| fail(Stage::Preprocessing, Some(received.kind), e))?;
+        let lines = folded_lines(&prepared.pages);
+        let doc_type = classification::classify(&prepared, &lines);
+        let input = ExtractionInput {
+            pages: &prepared.pages,
+            doc_type: doc_type.value,
+            learned: None,
+        };
+        let candidates = crate::extraction::candidate_rows(&input);
+        let extraction = crate::extraction::RuleExtractor::default().extract(&input);
+        let subtype = type_identification::identify(
+            &doc_type,
+            &prepared,
+            &lines,
+            &extraction,
+            self.config.thresholds.small_amount_limit,
+        );
+        let subtype_features = subtype.as_ref().map(|s| {
+            doc_features::subtype_features(&prepared.pages, &doc_type, Some(s), &extraction)
+        });
+        Ok(TrainingRows {
+            rule_doc_type: doc_type.value,
+            doctype_features: doc_features::doctype_features(&prepared.pages, &doc_type),
+            rule_subtype: subtype.map(|s| s.value),
+            subtype_features,
+            candidates,
+            einvoice: prepared.einvoice.is_some(),
+        })
+    }
+}
+
+impl Pipeline {
+    /// The extraction stage alone on pages already read, with a given learned state (shadow
+    /// evaluation compares learned-state versions on the same pages this way).
+    pub fn extract_with(
+        &self,
+        pages: &[Page],
+        doc_type: DocType,
+        learned: Option<&dyn crate::learned::LearnedState>,
+    ) -> Extraction {
+        let mut x = self.extractor.extract(&ExtractionInput {
+            pages,
+            doc_type,
+            learned,
+        });
+        if let Some(l) = learned {
+            let recalled = l.recall(pages, &x);
+            crate::learned::merge_recalled(&mut x, recalled);
+        }
+        x
+    }
+
+    /// The extractor's score for candidate-group rows (the trained ranker's probability, or
+    /// the rule confidence when the extractor is the rules alone): the base the learned
+    /// re-ranker corrects.
+    pub fn base_scores(&self, rows: &[crate::extraction::CandidateRow]) -> Vec<f32> {
+        self.extractor.score_rows(rows)
     }
 }

@@ -38,6 +38,7 @@ mod clock;
 mod corrections;
 mod error;
 mod keys;
+mod learning;
 mod model;
 mod originals;
 mod outbox;
@@ -51,6 +52,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use corrections::StoredCorrection;
 pub use error::StoreError;
 pub use keys::seller_key_of;
+pub use learning::{LearnedVersion, NewLearnedVersion};
 pub use model::{
     AuditAction, AuditEvent, DocumentFilter, DocumentRow, DocumentSort, DocumentStatus,
     DocumentSummary, DuplicateHit, DuplicateReason, FieldRow, FindingRow, Intake, ResultVersion,

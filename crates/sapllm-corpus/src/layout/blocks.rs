@@ -156,10 +156,12 @@ pub fn party_block(
     let lh = o.size * 1.4;
     let mut t = top;
     if let Some(h) = &o.heading {
+        sh.tag(format!("label:{}", role.name_key()));
         put(sh, st.bold, o.size - 1.5, x, t, o.align, GRAY, h);
         t += lh;
     }
     let name_font = if o.bold_name { st.bold } else { st.regular };
+    sh.tag(role.name_key().as_str());
     put(sh, name_font, o.name_size, x, t, o.align, o.color, &p.name);
     sh.mark(role.name_key(), p.name.clone());
     t += o.name_size * 1.4;
@@ -188,6 +190,9 @@ pub fn party_block(
     // Foreign addresses always carry the country, as postal rules require.
     if o.country || p.address.country != other.address.country {
         let name = p.address.country.name(st.lang);
+        if role == Role::Seller {
+            sh.tag(FieldKey::SellerCountry.as_str());
+        }
         put(sh, st.regular, o.size, x, t, o.align, o.color, name);
         if role == Role::Seller {
             sh.mark(FieldKey::SellerCountry, name);
@@ -196,6 +201,8 @@ pub fn party_block(
     }
     if let (true, Some(v)) = (o.vat, &p.vat_id) {
         let s = format!("{}: {v}", st.labels.vat_id);
+        sh.tag_part(st.labels.vat_id, format!("label:{}", role.vat_key()));
+        sh.tag_part(v.clone(), role.vat_key().as_str());
         put(sh, st.regular, o.size, x, t, o.align, o.color, &s);
         sh.mark(role.vat_key(), v.clone());
         t += lh;
@@ -279,11 +286,12 @@ pub fn meta_entries(sh: &Sheet, doc: &Document, fields: &[MetaField]) -> Vec<Met
                 if doc.doc_type == DocType::PurchaseOrder {
                     keys.push(FieldKey::PoNumber);
                 }
-                push(
-                    i18n::number_label(lang, doc.doc_type),
-                    doc.number.clone(),
-                    keys,
-                );
+                let label = if doc.doc_type == DocType::Invoice {
+                    l.invoice_no
+                } else {
+                    i18n::number_label(lang, doc.doc_type)
+                };
+                push(label, doc.number.clone(), keys);
             }
             MetaField::Date => push(l.date, st.date(doc.issue_date), vec![FieldKey::IssueDate]),
             MetaField::InvoiceDate => {
@@ -331,11 +339,7 @@ pub fn meta_entries(sh: &Sheet, doc: &Document, fields: &[MetaField]) -> Vec<Met
                 }
             }
             MetaField::Currency => {
-                let label = match lang {
-                    crate::model::Language::En => "Currency",
-                    crate::model::Language::De => "Währung",
-                    crate::model::Language::Fr => "Devise",
-                };
+                let label = l.currency;
                 push(label, doc.currency.clone(), vec![FieldKey::Currency]);
             }
         }
@@ -360,6 +364,38 @@ pub enum MetaMode {
     Dotted { label_chars: usize },
 }
 
+impl Meta {
+    /// The label of the entry's first key, if it stands for one.
+    fn key_label(&self) -> Option<String> {
+        self.keys.first().map(|k| format!("label:{k}"))
+    }
+
+    fn key(&self) -> Option<&'static str> {
+        self.keys.first().map(|k| k.as_str())
+    }
+
+    /// Tags the label as the next text operation.
+    fn tag_label(&self, sh: &mut Sheet) {
+        if let Some(l) = self.key_label() {
+            sh.tag(l);
+        }
+    }
+
+    fn tag_value(&self, sh: &mut Sheet) {
+        if let Some(k) = self.key() {
+            sh.tag(k);
+        }
+    }
+
+    /// Tags label and value as parts of one text operation.
+    fn tag_parts(&self, sh: &mut Sheet) {
+        if let (Some(l), Some(k)) = (self.key_label(), self.key()) {
+            sh.tag_part(self.label.clone(), l);
+            sh.tag_part(self.value.clone(), k);
+        }
+    }
+}
+
 /// Draws a key-value block and records the printed fields. Returns the next free top.
 pub fn meta_block(sh: &mut Sheet, entries: &[Meta], x: f32, top: f32, mode: MetaMode) -> f32 {
     let st = sh.style.clone();
@@ -374,7 +410,9 @@ pub fn meta_block(sh: &mut Sheet, entries: &[Meta], x: f32, top: f32, mode: Meta
         MetaMode::LabelsLeft { label_w, right } => {
             let mut t = top;
             for e in entries {
+                e.tag_label(sh);
                 sh.text(st.regular, size, x, t, &format!("{}:", e.label));
+                e.tag_value(sh);
                 match right {
                     Some(r) => sh.text_right(st.bold, size, r, t, &e.value),
                     None => sh.text(st.bold, size, x + label_w, t, &e.value),
@@ -398,7 +436,9 @@ pub fn meta_block(sh: &mut Sheet, entries: &[Meta], x: f32, top: f32, mode: Meta
                 }
                 for (i, e) in chunk.iter().enumerate() {
                     let cx = x + i as f32 * col_w;
+                    e.tag_label(sh);
                     sh.text_c(st.regular, size - 1.5, cx, t, GRAY, &e.label);
+                    e.tag_value(sh);
                     sh.text(st.bold, size, cx, t + size * 1.4, &e.value);
                 }
                 t += size * 3.4;
@@ -415,7 +455,9 @@ pub fn meta_block(sh: &mut Sheet, entries: &[Meta], x: f32, top: f32, mode: Meta
                     sh.hline(x, x + w, rt, 0.3, RULE);
                 }
                 let base = rt + row_h * 0.68;
+                e.tag_label(sh);
                 sh.text(st.regular, size, x + 5.0, base, &e.label);
+                e.tag_value(sh);
                 sh.text_right(st.bold, size, x + w - 5.0, base, &e.value);
             }
             top + h + lh
@@ -428,6 +470,7 @@ pub fn meta_block(sh: &mut Sheet, entries: &[Meta], x: f32, top: f32, mode: Meta
                 let cx = x + i as f32 * cw;
                 sh.fill(cx, top, cw, size * 1.5, LIGHT);
                 sh.frame(cx, top, cw, h, 0.5, Color::BLACK);
+                e.tag_label(sh);
                 sh.text_center_c(
                     st.regular,
                     size - 1.5,
@@ -436,6 +479,7 @@ pub fn meta_block(sh: &mut Sheet, entries: &[Meta], x: f32, top: f32, mode: Meta
                     GRAY,
                     &e.label,
                 );
+                e.tag_value(sh);
                 sh.text_center(st.bold, size, cx + cw / 2.0, top + size * 2.6, &e.value);
             }
             top + h + lh
@@ -447,6 +491,9 @@ pub fn meta_block(sh: &mut Sheet, entries: &[Meta], x: f32, top: f32, mode: Meta
                 .collect::<Vec<_>>()
                 .join("   |   ");
             let size = fit_size(&s, st.regular, size, st.width());
+            for e in entries {
+                e.tag_parts(sh);
+            }
             sh.text_center(st.regular, size, (st.left + st.right) / 2.0, top, &s);
             top + lh
         }
@@ -457,6 +504,7 @@ pub fn meta_block(sh: &mut Sheet, entries: &[Meta], x: f32, top: f32, mode: Meta
                 while label.chars().count() < label_chars {
                     label.push('.');
                 }
+                e.tag_parts(sh);
                 sh.text(st.regular, size, x, t, &format!("{label}: {}", e.value));
                 t += lh;
             }
@@ -661,6 +709,15 @@ pub fn items_table(sh: &mut Sheet, doc: &Document, spec: &TableSpec, top: f32) -
         for (c, x0, x1) in &layout.xs {
             let text = header_text(*c);
             let hs = fit_size(&text, st.bold, size, x1 - x0 - 6.0);
+            if let Some(k) = c.line_keys().first() {
+                let base = text
+                    .strip_suffix(&format!(" {}", doc.currency))
+                    .unwrap_or(&text);
+                sh.tag_part(base.to_owned(), format!("label:line_items.{k}"));
+                if base.len() < text.len() {
+                    sh.tag_part(doc.currency.clone(), "currency");
+                }
+            }
             if c.right_aligned() {
                 sh.text_right_c(
                     st.bold,
@@ -737,12 +794,7 @@ pub fn items_table(sh: &mut Sheet, doc: &Document, spec: &TableSpec, top: f32) -
                 subtotal_row(sh, t, l.carried_forward, running);
             }
             sh.add_page();
-            let title = format!(
-                "{} {} ({})",
-                i18n::title(st.lang, doc.doc_type),
-                doc.number,
-                l.continued
-            );
+            let title = format!("{} {} ({})", i18n::doc_title(doc), doc.number, l.continued);
             sh.text(st.regular, size, st.left, st.top, &title);
             t = st.top + size;
             if has_amounts {
@@ -771,6 +823,20 @@ pub fn items_table(sh: &mut Sheet, doc: &Document, spec: &TableSpec, top: f32) -
                 Col::Amount => st.amount(line.net_amount),
             };
             let fs = fit_size(&text, st.regular, size, x1 - x0 - 8.0);
+            match c {
+                Col::QtyUnit => {
+                    sh.tag_part(st.qty(line.quantity), format!("line_items.{i}.quantity"));
+                    sh.tag_part(line.unit.label(st.lang), format!("line_items.{i}.unit"));
+                }
+                Col::VatRate => {
+                    sh.tag_part(st.qty(line.tax_rate), format!("line_items.{i}.tax_rate"));
+                }
+                c => {
+                    if let Some(k) = c.line_keys().first() {
+                        sh.tag(format!("line_items.{i}.{k}"));
+                    }
+                }
+            }
             if c.right_aligned() {
                 sh.text_right(st.regular, fs, x1 - 4.0, base, &text);
             } else {
@@ -845,11 +911,7 @@ struct TotalRow {
 fn total_rows(sh: &Sheet, doc: &Document, spec: &TotalsSpec) -> Vec<TotalRow> {
     let st = &sh.style;
     let l = st.labels;
-    let word_on = match st.lang {
-        crate::model::Language::En => "on",
-        crate::model::Language::De => "auf",
-        crate::model::Language::Fr => "sur",
-    };
+    let word_on = l.word_on;
     let row =
         |label: String, amount: Decimal, bold: bool, key: Option<FieldKey>, rule_above: bool| {
             TotalRow {
@@ -860,13 +922,27 @@ fn total_rows(sh: &Sheet, doc: &Document, spec: &TotalsSpec) -> Vec<TotalRow> {
                 rule_above,
             }
         };
-    let mut rows = vec![row(
+    let mut rows = Vec::new();
+    if !doc.adjustments.is_empty() {
+        // Lines total, then each allowance or charge, then the net total they lead to.
+        rows.push(row(
+            l.subtotal.to_owned(),
+            doc.lines_total(),
+            false,
+            None,
+            false,
+        ));
+        for a in &doc.adjustments {
+            rows.push(row(a.label.clone(), a.amount, false, None, false));
+        }
+    }
+    rows.push(row(
         l.net.to_owned(),
         doc.totals.net,
         false,
         Some(FieldKey::NetTotal),
-        false,
-    )];
+        !doc.adjustments.is_empty(),
+    ));
     let single = doc.vat.len() == 1;
     for g in &doc.vat {
         let mut label = format!("{} {} %", l.vat, st.qty(g.rate));
@@ -957,8 +1033,17 @@ pub fn totals_block(sh: &mut Sheet, doc: &Document, top: f32, spec: &TotalsSpec)
         }
         let font = if r.bold { st.bold } else { st.regular };
         let base = t + row_h * 0.72 + 1.0;
+        if let Some(k) = r.key {
+            sh.tag(format!("label:{k}"));
+        }
         sh.text(font, size, x0 + pad, base, &r.label);
         let amount = st.amount(r.amount);
+        if let Some(k) = r.key {
+            sh.tag_part(amount.clone(), k.as_str());
+        }
+        if let Some(c) = st.currency.printed_currency(&doc.currency) {
+            sh.tag_part(c, "currency");
+        }
         sh.text_right(
             font,
             size,
@@ -986,7 +1071,14 @@ pub fn totals_dotted(sh: &mut Sheet, doc: &Document, x: f32, top: f32, label_cha
         }
         let font = if r.bold { st.bold } else { st.regular };
         let amount = st.amount(r.amount);
+        if let Some(k) = r.key {
+            sh.tag(format!("label:{k}"));
+        }
         sh.text(font, st.size, x, t, &format!("{label}:"));
+        if let Some(k) = r.key {
+            sh.tag_part(amount.clone(), k.as_str());
+        }
+        sh.tag_part(doc.currency.clone(), "currency");
         sh.text_right(
             font,
             st.size,
@@ -1080,9 +1172,11 @@ pub fn payment_block(sh: &mut Sheet, doc: &Document, x: f32, top: f32, spec: &Pa
     let mut t = top;
     if let Some(terms) = doc.payment_terms.as_ref().filter(|_| spec.terms) {
         if spec.heading {
+            sh.tag("label:payment_terms");
             sh.text(st.bold, size, x, t, l.payment_terms);
             t += lh;
         }
+        sh.tag("payment_terms");
         sh.text(
             st.regular,
             fit_size(terms, st.regular, size, spec.width),
@@ -1095,6 +1189,7 @@ pub fn payment_block(sh: &mut Sheet, doc: &Document, x: f32, top: f32, spec: &Pa
     }
     if let (true, Some(d)) = (spec.due_sentence && doc.is_payable(), doc.due_date) {
         let date = st.date(d);
+        sh.tag_part(date.clone(), "due_date");
         sh.text(st.regular, size, x, t, &i18n::due_sentence(st.lang, &date));
         sh.mark(FieldKey::DueDate, date);
         t += lh;
@@ -1108,6 +1203,10 @@ pub fn payment_block(sh: &mut Sheet, doc: &Document, x: f32, top: f32, spec: &Pa
                     "{}: {} · IBAN: {iban} · BIC: {}",
                     l.bank, bank.bank_name, bank.bic
                 );
+                sh.tag_part("IBAN:", "label:iban");
+                sh.tag_part(iban.clone(), "iban");
+                sh.tag_part("BIC:", "label:bic");
+                sh.tag_part(bank.bic.clone(), "bic");
                 sh.text(
                     st.regular,
                     fit_size(&s, st.regular, size, spec.width),
@@ -1121,12 +1220,26 @@ pub fn payment_block(sh: &mut Sheet, doc: &Document, x: f32, top: f32, spec: &Pa
                 t += size * 0.4;
                 sh.text(st.bold, size, x, t, l.bank_details);
                 t += lh;
-                for s in [
+                for (i, s) in [
                     bank.bank_name.clone(),
                     format!("IBAN: {iban}"),
                     format!("BIC: {}", bank.bic),
-                ] {
-                    sh.text(st.regular, size, x, t, &s);
+                ]
+                .iter()
+                .enumerate()
+                {
+                    match i {
+                        1 => {
+                            sh.tag_part("IBAN:", "label:iban");
+                            sh.tag_part(iban.clone(), "iban");
+                        }
+                        2 => {
+                            sh.tag_part("BIC:", "label:bic");
+                            sh.tag_part(bank.bic.clone(), "bic");
+                        }
+                        _ => {}
+                    }
+                    sh.text(st.regular, size, x, t, s);
                     t += lh;
                 }
             }
@@ -1159,19 +1272,14 @@ pub fn notes_block(
             *t += lh;
         }
     };
+    for cue in &doc.cues {
+        paragraph(sh, st.bold, cue, &mut t);
+    }
     if doc.reverse_charge {
         paragraph(sh, st.bold, l.reverse_charge, &mut t);
         if let Some(v) = &doc.buyer.vat_id {
             // The buyer's VAT ID must appear on a reverse-charge invoice.
-            let s = format!(
-                "{} {}: {v}",
-                l.vat_id,
-                match st.lang {
-                    crate::model::Language::En => "of the recipient",
-                    crate::model::Language::De => "des Leistungsempfängers",
-                    crate::model::Language::Fr => "du preneur",
-                }
-            );
+            let s = format!("{} {}: {v}", l.vat_id, l.of_recipient);
             paragraph(sh, st.regular, &s, &mut t);
             sh.mark(FieldKey::BuyerVatId, v.clone());
         }
@@ -1203,6 +1311,64 @@ pub struct FooterSpec {
     pub size: f32,
     pub rule: bool,
     pub framed: bool,
+}
+
+/// Values a footer line may contain, with their key and the label printed before them.
+fn footer_known(sh: &Sheet, doc: &Document) -> Vec<(String, String, Option<String>)> {
+    let st = &sh.style;
+    let l = st.labels;
+    let role = Role::issuer(doc);
+    let p = role.party(doc);
+    let mut known = vec![(p.name.clone(), role.name_key().as_str().to_owned(), None)];
+    if role == Role::Seller {
+        known.push((
+            p.address.country.name(st.lang).to_owned(),
+            FieldKey::SellerCountry.as_str().to_owned(),
+            None,
+        ));
+    }
+    if let Some(b) = &doc.bank {
+        known.push((
+            ids::iban_grouped(&b.iban),
+            "iban".to_owned(),
+            Some("IBAN".to_owned()),
+        ));
+        known.push((b.bic.clone(), "bic".to_owned(), Some("BIC".to_owned())));
+    }
+    if let Some(v) = &p.vat_id {
+        known.push((
+            v.clone(),
+            role.vat_key().as_str().to_owned(),
+            Some(l.vat_id.to_owned()),
+        ));
+    }
+    if let (Some(n), Role::Seller) = (&p.tax_number, role) {
+        known.push((
+            n.clone(),
+            "seller_tax_number".to_owned(),
+            Some(l.tax_number.to_owned()),
+        ));
+    }
+    known
+}
+
+/// Tags the known values (and their labels) that `s` contains, in the order they occur.
+pub fn tag_known(sh: &mut Sheet, s: &str, known: &[(String, String, Option<String>)]) {
+    let mut found: Vec<(usize, &str, String)> = Vec::new();
+    for (value, key, label) in known {
+        if let Some(pos) = s.find(value.as_str()) {
+            if let Some(lab) = label {
+                if let Some(lp) = s[..pos].rfind(lab.as_str()) {
+                    found.push((lp, lab, format!("label:{key}")));
+                }
+            }
+            found.push((pos, value, key.clone()));
+        }
+    }
+    found.sort_by_key(|f| f.0);
+    for (_, text, label) in found {
+        sh.tag_part(text, label);
+    }
 }
 
 /// The texts of a footer's columns: address, contact, bank, registration.
@@ -1267,6 +1433,7 @@ fn footer_texts(sh: &mut Sheet, doc: &Document, columns: usize) -> Vec<Vec<Strin
 /// A footer of 3 or 4 columns on every page.
 pub fn footer_columns(sh: &mut Sheet, doc: &Document, spec: &FooterSpec) {
     let texts = footer_texts(sh, doc, spec.columns);
+    let known = footer_known(sh, doc);
     let st = sh.style.clone();
     let cw = st.width() / texts.len() as f32;
     // Move the footer up when its longest column would run into the bottom edge.
@@ -1285,6 +1452,7 @@ pub fn footer_columns(sh: &mut Sheet, doc: &Document, spec: &FooterSpec) {
             let mut t = spec.top;
             for s in col {
                 let fs = fit_size(s, st.regular, spec.size, cw - 6.0);
+                tag_known(sh, s, &known);
                 sh.text_c(st.regular, fs, x, t, GRAY, s);
                 t += spec.size * 1.35;
             }
@@ -1307,6 +1475,7 @@ pub fn footer_columns(sh: &mut Sheet, doc: &Document, spec: &FooterSpec) {
 /// A centred two-line footer: address and registration, then bank.
 pub fn footer_centered(sh: &mut Sheet, doc: &Document, top: f32, size: f32) {
     let texts = footer_texts(sh, doc, 4);
+    let known = footer_known(sh, doc);
     let st = sh.style.clone();
     let first: Vec<String> = texts.first().cloned().unwrap_or_default();
     let mut lines = vec![first.join(" · ")];
@@ -1318,6 +1487,7 @@ pub fn footer_centered(sh: &mut Sheet, doc: &Document, top: f32, size: f32) {
         for (i, s) in lines.iter().enumerate() {
             let fs = fit_size(s, st.regular, size, st.width());
             let w = st.regular.text_width(s, fs);
+            tag_known(sh, s, &known);
             sh.text_c(
                 st.regular,
                 fs,
@@ -1477,7 +1647,7 @@ pub fn title(
         top,
         align,
         color,
-        i18n::title(st.lang, doc.doc_type),
+        i18n::doc_title(doc),
     );
 }
 

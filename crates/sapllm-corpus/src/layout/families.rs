@@ -178,7 +178,7 @@ pub fn banner(doc: &Document, mut st: Style) -> Sheet {
     let issuer = Role::issuer(doc);
     let p = issuer.party(doc).clone();
     sh.fill(0.0, 0.0, A4_WIDTH, 92.0, st.accent);
-    let title_text = i18n::title(st.lang, doc.doc_type).to_uppercase();
+    let title_text = i18n::doc_title(doc).to_uppercase();
     sh.text_right_c(st.bold, 24.0, st.right, 52.0, Color::WHITE, &title_text);
     // The name gets whatever room the title leaves.
     let room = st.right - st.bold.text_width(&title_text, 24.0) - 20.0 - st.left;
@@ -333,7 +333,7 @@ pub fn seller_right(doc: &Document, mut st: Style) -> Sheet {
     st.dates = match st.lang {
         Language::En => DateStyle::Iso,
         Language::De => DateStyle::DeNumeric,
-        Language::Fr => DateStyle::FrLong,
+        l => DateStyle::long(l),
     };
     st.accent = Color::rgb(0.55, 0.12, 0.18);
     let mut sh = Sheet::new(st.clone());
@@ -555,7 +555,7 @@ pub fn boxed(doc: &Document, mut st: Style) -> Sheet {
     sh.frame(st.left, box_top, 250.0, t - box_top, 0.7, Color::BLACK);
     let band = t + 16.0;
     sh.fill(st.left, band, st.width(), 24.0, Color::gray(0.85));
-    let title_text = i18n::title(st.lang, doc.doc_type).to_uppercase();
+    let title_text = i18n::doc_title(doc).to_uppercase();
     sh.text(st.bold, 13.0, st.left + 8.0, band + 16.5, &title_text);
     sh.text_right(st.bold, 11.0, st.right - 8.0, band + 16.5, &doc.number);
     let mut spec = TableSpec::new(
@@ -790,7 +790,7 @@ pub fn ledger(doc: &Document, mut st: Style) -> Sheet {
     );
     let issuer = Role::issuer(doc);
     let name = issuer.party(doc).name.clone();
-    let head = format!("{} {}", i18n::title(st.lang, doc.doc_type), doc.number);
+    let head = format!("{} {}", i18n::doc_title(doc), doc.number);
     on_every_page(&mut sh, |sh, _, _| {
         let w = logo(sh, st.left, 28.0, 18.0, LogoKind::Steps, st.accent);
         sh.text(st.bold, 11.0, st.left + w + 8.0, 42.0, &name);
@@ -1029,7 +1029,7 @@ pub fn erp(doc: &Document, mut st: Style) -> Sheet {
     o.name_size = 10.0;
     o.country = true;
     party_block(&mut sh, doc, Role::issuer(doc), st.left, 50.0, &o);
-    let t = i18n::title(st.lang, doc.doc_type).to_uppercase();
+    let t = i18n::doc_title(doc).to_uppercase();
     sh.text_right(st.bold, 14.0, st.right, 55.0, &t);
     sh.dashed_hline(st.left, st.right, 104.0, 0.6, Color::BLACK);
     let mut r = PartyOpts::new(8.5);
@@ -1220,6 +1220,9 @@ pub fn sidebar(doc: &Document, mut st: Style) -> Sheet {
             } else {
                 (st.regular, 7.5)
             };
+            if issuer == Role::Seller && s == country {
+                sh.tag(FieldKey::SellerCountry.as_str());
+            }
             sh.text(font, fit_size(s, font, size, 140.0), 22.0, t, s);
             t += size * 1.45;
         }
@@ -1249,7 +1252,7 @@ pub fn french(doc: &Document, mut st: Style) -> Sheet {
     r.heading = Some(recipient_heading(&sh, doc));
     r.vat = true;
     party_block(&mut sh, doc, Role::recipient(doc), 322.0, 112.0, &r);
-    let t = i18n::title(st.lang, doc.doc_type).to_uppercase();
+    let t = i18n::doc_title(doc).to_uppercase();
     sh.text_c(st.bold, 20.0, st.left, 222.0, st.accent, &t);
     use MetaField::*;
     let meta = meta_entries(&sh, doc, &[Number, Date, DueDate, CustomerNo, PoNumber]);
@@ -1338,10 +1341,10 @@ pub fn minimal(doc: &Document, mut st: Style) -> Sheet {
     st.dates = match st.lang {
         Language::En => DateStyle::LongEn,
         Language::De => DateStyle::DeLong,
-        Language::Fr => DateStyle::FrNumeric,
+        l => DateStyle::numeric(l),
     };
     let mut sh = Sheet::new(st.clone());
-    let t = i18n::title(st.lang, doc.doc_type).to_uppercase();
+    let t = i18n::doc_title(doc).to_uppercase();
     sh.text_c(st.regular, 34.0, st.left, 82.0, Color::gray(0.6), &t);
     let mut o = PartyOpts::new(8.0);
     o.align = Align::Right;

@@ -5,8 +5,10 @@
 //! metadata.
 
 pub mod blocks;
+pub mod composed;
 pub mod families;
 pub mod i18n;
+pub mod recipes;
 pub mod sheet;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -126,11 +128,18 @@ pub struct Rendered {
     pub printed: BTreeMap<FieldKey, String>,
     /// Line-item attributes shown in the items table.
     pub line_keys: BTreeSet<LineKey>,
+    /// Word-label spans of the text operations (see [`crate::words`]).
+    pub annotations: Vec<sheet::Annotation>,
 }
 
 /// Lays out `doc` in `family`.
 pub fn render(doc: &Document, family: Family) -> Rendered {
-    let st = Style::new(doc.language);
+    render_styled(doc, family, Style::new(doc.language))
+}
+
+/// Lays out `doc` in `family`, starting from `st` (labels, formats) instead of the language's
+/// defaults; the family may still override what it always does its own way.
+pub fn render_styled(doc: &Document, family: Family, st: Style) -> Rendered {
     let sheet = match family {
         Family::Din => families::din(doc, st),
         Family::Banner => families::banner(doc, st),
@@ -147,12 +156,19 @@ pub fn render(doc: &Document, family: Family) -> Rendered {
         Family::French => families::french(doc, st),
         Family::Minimal => families::minimal(doc, st),
     };
+    finish(sheet)
+}
+
+/// The pages and records of a finished sheet.
+pub fn finish(sheet: Sheet) -> Rendered {
     let printed = sheet.printed.clone();
     let line_keys = sheet.line_keys.clone();
+    let annotations = sheet.annotations.clone();
     Rendered {
         pages: sheet.into_pages(),
         printed,
         line_keys,
+        annotations,
     }
 }
 

@@ -19,7 +19,7 @@ use crate::pdf::{A4_WIDTH, Color, Font, Page};
 #[derive(Debug, Clone)]
 pub struct Style {
     pub lang: Language,
-    pub labels: &'static Labels,
+    pub labels: Labels,
     pub regular: Font,
     pub bold: Font,
     /// Body text size in points.
@@ -42,7 +42,7 @@ impl Style {
     pub fn new(lang: Language) -> Self {
         Self {
             lang,
-            labels: labels(lang),
+            labels: *labels(lang),
             regular: Font::Helvetica,
             bold: Font::HelveticaBold,
             size: 9.0,
@@ -84,6 +84,24 @@ impl Style {
     }
 }
 
+/// A part of a text run and the word label it carries (see [`crate::words`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    /// The part of the run this label covers; `None`: the whole run.
+    pub text: Option<String>,
+    /// A ground-truth key (`invoice_number`, `line_items.3.quantity`) or `label:<key>` for
+    /// the printed label of one.
+    pub label: String,
+}
+
+/// The labels of one text operation: `op` is the index into page `page`'s display list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Annotation {
+    pub page: usize,
+    pub op: usize,
+    pub spans: Vec<Span>,
+}
+
 /// Pages being drawn, plus what was printed.
 #[derive(Debug)]
 pub struct Sheet {
@@ -94,6 +112,10 @@ pub struct Sheet {
     pub printed: BTreeMap<FieldKey, String>,
     /// Line-item attributes the items table shows.
     pub line_keys: BTreeSet<LineKey>,
+    /// Labels of the text operations drawn so far (only those that carry one).
+    pub annotations: Vec<Annotation>,
+    /// Spans for the next text operation.
+    pending: Vec<Span>,
 }
 
 impl Sheet {
@@ -104,6 +126,8 @@ impl Sheet {
             current: 0,
             printed: BTreeMap::new(),
             line_keys: BTreeSet::new(),
+            annotations: Vec::new(),
+            pending: Vec::new(),
         }
     }
 
@@ -142,6 +166,34 @@ impl Sheet {
         self.printed.entry(key).or_insert_with(|| printed.into());
     }
 
+    /// Labels the whole of the next text operation.
+    pub fn tag(&mut self, label: impl Into<String>) {
+        self.pending.push(Span {
+            text: None,
+            label: label.into(),
+        });
+    }
+
+    /// Labels a part of the next text operation (parts are found left to right, in the order
+    /// they were tagged).
+    pub fn tag_part(&mut self, text: impl Into<String>, label: impl Into<String>) {
+        self.pending.push(Span {
+            text: Some(text.into()),
+            label: label.into(),
+        });
+    }
+
+    /// Records the pending spans for the operation just drawn.
+    fn annotate_last(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let spans = std::mem::take(&mut self.pending);
+        let page = self.current;
+        let op = self.pages[page].ops.len().saturating_sub(1);
+        self.annotations.push(Annotation { page, op, spans });
+    }
+
     pub fn text_width(&self, font: Font, size: f32, s: &str) -> f32 {
         font.text_width(s, size)
     }
@@ -154,6 +206,7 @@ impl Sheet {
     pub fn text_c(&mut self, font: Font, size: f32, x: f32, top: f32, color: Color, s: &str) {
         let y = self.y(top);
         self.page().text(font, size, x, y, color, s);
+        self.annotate_last();
     }
 
     /// Text ending at `x_right` (amount columns).
@@ -192,6 +245,7 @@ impl Sheet {
     ) {
         let y = self.y(top);
         self.page().text_rotated(font, size, x, y, angle, color, s);
+        self.annotate_last();
     }
 
     pub fn hline(&mut self, x1: f32, x2: f32, top: f32, width: f32, color: Color) {

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use sapllm_core::DocType;
 
 use super::ids;
+use super::places::{Places, places};
 use super::{Address, BankAccount, Country, Document, Language, LineItem, Party, Totals, Unit};
 use crate::rng::Rng;
 
@@ -48,6 +49,11 @@ impl DocSpec {
         let country = match language {
             Language::Fr => Country::Fr,
             Language::De | Language::En => Country::De,
+            Language::Es => Country::Es,
+            Language::It => Country::It,
+            Language::Nl => Country::Nl,
+            Language::Pl => Country::Pl,
+            Language::Pt => Country::Pt,
         };
         Self {
             doc_type: DocType::Invoice,
@@ -371,12 +377,240 @@ const PRODUCTS: &[Product] = &[
     ),
 ];
 
+/// Descriptions of [`PRODUCTS`] (same order) in Spanish, Italian, Dutch, Polish, Portuguese.
+const PRODUCTS_XL: [[&str; 5]; 31] = [
+    [
+        "Papel de copia A4, 80 g/m², 500 hojas",
+        "Carta per fotocopie A4, 80 g/m², 500 fogli",
+        "Kopieerpapier A4, 80 g/m², 500 vel",
+        "Papier ksero A4, 80 g/m², 500 arkuszy",
+        "Papel de fotocópia A4, 80 g/m², 500 folhas",
+    ],
+    [
+        "Separadores A4, colores",
+        "Divisori A4, colorati",
+        "Tabbladen A4, gekleurd",
+        "Przekładki A4, kolorowe",
+        "Separadores A4, coloridos",
+    ],
+    [
+        "Bolígrafos azules, paquete de 10",
+        "Penne a sfera blu, confezione da 10",
+        "Balpennen blauw, pak van 10",
+        "Długopisy niebieskie, 10 szt.",
+        "Esferográficas azuis, pacote de 10",
+    ],
+    [
+        "Archivador de palanca, 80 mm",
+        "Raccoglitore a leva, 80 mm",
+        "Ordner, 80 mm",
+        "Segregator, 80 mm",
+        "Pasta de arquivo, 80 mm",
+    ],
+    [
+        "Cartucho de tóner negro, tipo K-200",
+        "Cartuccia toner nero, tipo K-200",
+        "Tonercartridge zwart, type K-200",
+        "Toner czarny, typ K-200",
+        "Cartucho de toner preto, tipo K-200",
+    ],
+    [
+        "Silla de oficina ergonómica, modelo Lugano",
+        "Sedia da ufficio ergonomica, modello Lugano",
+        "Ergonomische bureaustoel, model Lugano",
+        "Krzesło biurowe ergonomiczne, model Lugano",
+        "Cadeira de escritório ergonómica, modelo Lugano",
+    ],
+    [
+        "Escritorio 160 x 80 cm, roble",
+        "Scrivania 160 x 80 cm, rovere",
+        "Bureau 160 x 80 cm, eiken",
+        "Biurko 160 x 80 cm, dąb",
+        "Secretária 160 x 80 cm, carvalho",
+    ],
+    [
+        "Mantenimiento de equipo frigorífico",
+        "Manutenzione impianto frigorifero",
+        "Onderhoud koelinstallatie",
+        "Serwis urządzenia chłodniczego",
+        "Manutenção de equipamento de frio",
+    ],
+    [
+        "Trabajos de instalación in situ",
+        "Lavori di installazione in loco",
+        "Montagewerkzaamheden ter plaatse",
+        "Prace montażowe na miejscu",
+        "Trabalhos de instalação no local",
+    ],
+    [
+        "Gastos de desplazamiento",
+        "Diritto di chiamata",
+        "Voorrijkosten",
+        "Opłata za dojazd",
+        "Taxa de deslocação",
+    ],
+    [
+        "Consultoría, implantación de software",
+        "Consulenza, introduzione software",
+        "Advies, software-invoering",
+        "Doradztwo, wdrożenie oprogramowania",
+        "Consultoria, implementação de software",
+    ],
+    [
+        "Tornillos M6 x 40, galvanizados, 100 uds.",
+        "Viti M6 x 40, zincate, 100 pz.",
+        "Schroeven M6 x 40, verzinkt, 100 st.",
+        "Śruby M6 x 40, ocynkowane, 100 szt.",
+        "Parafusos M6 x 40, zincados, 100 un.",
+    ],
+    [
+        "Canaleta para cables 40 x 60 mm",
+        "Canalina portacavi 40 x 60 mm",
+        "Kabelgoot 40 x 60 mm",
+        "Korytko kablowe 40 x 60 mm",
+        "Calha para cabos 40 x 60 mm",
+    ],
+    [
+        "Aceite hidráulico HLP 46",
+        "Olio idraulico HLP 46",
+        "Hydraulische olie HLP 46",
+        "Olej hydrauliczny HLP 46",
+        "Óleo hidráulico HLP 46",
+    ],
+    [
+        "Chapa de acero inoxidable 2 mm, cepillada",
+        "Lamiera inox 2 mm, spazzolata",
+        "RVS-plaat 2 mm, geborsteld",
+        "Blacha nierdzewna 2 mm, szczotkowana",
+        "Chapa de aço inox 2 mm, escovada",
+    ],
+    [
+        "Guantes de protección, talla 9",
+        "Guanti di protezione, taglia 9",
+        "Werkhandschoenen, maat 9",
+        "Rękawice ochronne, rozmiar 9",
+        "Luvas de proteção, tamanho 9",
+    ],
+    [
+        "Licencia software contable, 12 meses",
+        "Licenza software di contabilità, 12 mesi",
+        "Licentie boekhoudsoftware, 12 maanden",
+        "Licencja programu księgowego, 12 miesięcy",
+        "Licença de software de contabilidade, 12 meses",
+    ],
+    [
+        "Limpieza de oficinas, tarifa mensual",
+        "Pulizia uffici, canone mensile",
+        "Kantoorschoonmaak, maandtarief",
+        "Sprzątanie biura, ryczałt miesięczny",
+        "Limpeza de escritórios, avença mensal",
+    ],
+    [
+        "Folletos A5, a todo color, 135 g",
+        "Volantini A5, a colori, 135 g",
+        "Flyers A5, full colour, 135 g",
+        "Ulotki A5, pełny kolor, 135 g",
+        "Folhetos A5, a cores, 135 g",
+    ],
+    [
+        "Portes y embalaje",
+        "Trasporto e imballaggio",
+        "Vracht en verpakking",
+        "Transport i opakowanie",
+        "Transporte e embalagem",
+    ],
+    [
+        "Panel LED 60 x 60 cm, 36 W",
+        "Pannello LED 60 x 60 cm, 36 W",
+        "LED-paneel 60 x 60 cm, 36 W",
+        "Panel LED 60 x 60 cm, 36 W",
+        "Painel LED 60 x 60 cm, 36 W",
+    ],
+    [
+        "Mantenimiento de servidores",
+        "Manutenzione server",
+        "Serveronderhoud",
+        "Konserwacja serwera",
+        "Manutenção de servidores",
+    ],
+    [
+        "Formación: seguridad laboral",
+        "Formazione: sicurezza sul lavoro",
+        "Training arbeidsveiligheid",
+        "Szkolenie BHP",
+        "Formação: segurança no trabalho",
+    ],
+    [
+        "Agua mineral, caja 12 x 0,75 l",
+        "Acqua minerale, cassa 12 x 0,75 l",
+        "Mineraalwater, krat 12 x 0,75 l",
+        "Woda mineralna, skrzynka 12 x 0,75 l",
+        "Água mineral, grade 12 x 0,75 l",
+    ],
+    [
+        "Tacos 8 mm, 50 uds.",
+        "Tasselli 8 mm, 50 pz.",
+        "Pluggen 8 mm, 50 st.",
+        "Kołki 8 mm, 50 szt.",
+        "Buchas 8 mm, 50 un.",
+    ],
+    [
+        "Cable de red Cat. 6, 5 m",
+        "Cavo di rete Cat. 6, 5 m",
+        "Netwerkkabel Cat. 6, 5 m",
+        "Kabel sieciowy Cat. 6, 5 m",
+        "Cabo de rede Cat. 6, 5 m",
+    ],
+    [
+        "Café en grano crema, 1 kg",
+        "Caffè in grani crema, 1 kg",
+        "Koffiebonen crema, 1 kg",
+        "Kawa ziarnista crema, 1 kg",
+        "Café em grão crema, 1 kg",
+    ],
+    [
+        "Libro técnico: derecho fiscal",
+        "Manuale: diritto tributario",
+        "Vakboek belastingrecht",
+        "Książka: prawo podatkowe",
+        "Livro técnico: direito fiscal",
+    ],
+    [
+        "Leche entera 3,5 %, 1 l",
+        "Latte intero 3,5 %, 1 l",
+        "Volle melk 3,5 %, 1 l",
+        "Mleko 3,5 %, 1 l",
+        "Leite gordo 3,5 %, 1 l",
+    ],
+    [
+        "Cesta de fruta para la oficina",
+        "Cesto di frutta per l'ufficio",
+        "Fruitmand voor op kantoor",
+        "Kosz owoców do biura",
+        "Cesto de fruta para o escritório",
+    ],
+    [
+        "Revista técnica, suscripción anual",
+        "Rivista specializzata, abbonamento annuale",
+        "Vakblad, jaarabonnement",
+        "Czasopismo branżowe, prenumerata roczna",
+        "Revista técnica, assinatura anual",
+    ],
+];
+
 impl Product {
     fn description(&self, lang: Language) -> &'static str {
         match lang {
             Language::En => self.en,
             Language::De => self.de,
             Language::Fr => self.fr,
+            other => {
+                let i = PRODUCTS
+                    .iter()
+                    .position(|p| std::ptr::eq(p, self))
+                    .unwrap_or(0);
+                PRODUCTS_XL[i % PRODUCTS_XL.len()][other.index() - 3]
+            }
         }
     }
 }
@@ -520,7 +754,18 @@ fn slug(name: &str) -> String {
             'é' | 'è' | 'ê' | 'ë' => s.push('e'),
             'à' | 'â' => s.push('a'),
             'ç' => s.push('c'),
-            'ô' => s.push('o'),
+            'ô' | 'ó' | 'ò' | 'õ' | 'ø' => s.push('o'),
+            'á' | 'ã' | 'å' | 'ą' => s.push('a'),
+            'í' | 'ì' => s.push('i'),
+            'ú' | 'ù' | 'ů' => s.push('u'),
+            'ñ' | 'ń' => s.push('n'),
+            'ł' => s.push('l'),
+            'ś' | 'š' => s.push('s'),
+            'ź' | 'ż' | 'ž' => s.push('z'),
+            'ć' | 'č' => s.push('c'),
+            'ę' | 'ě' => s.push('e'),
+            'ý' => s.push('y'),
+            'æ' => s.push_str("ae"),
             c if c.is_ascii_alphanumeric() => s.push(c),
             _ => {
                 if !s.ends_with('-') {
@@ -534,10 +779,13 @@ fn slug(name: &str) -> String {
 
 /// A fictitious company in `country`, different from `avoid`.
 pub fn party(country: Country, rng: &mut Rng, avoid: Option<&str>) -> Party {
+    if let Some(pl) = places(country) {
+        return party_elsewhere(country, pl, rng, avoid);
+    }
     let (names, forms, streets, cities) = match country {
         Country::De => (DE_NAMES, DE_FORMS, DE_STREETS, DE_CITIES),
         Country::Fr => (FR_NAMES, FR_FORMS, FR_STREETS, FR_CITIES),
-        Country::At => (AT_NAMES, AT_FORMS, AT_STREETS, AT_CITIES),
+        _ => (AT_NAMES, AT_FORMS, AT_STREETS, AT_CITIES),
     };
     let mut base = *rng.pick(names);
     while avoid.is_some_and(|a| a.starts_with(base)) {
@@ -569,7 +817,7 @@ pub fn party(country: Country, rng: &mut Rng, avoid: Option<&str>) -> Party {
             &siren[3..6],
             &siren[6..]
         ),
-        Country::At => format!(
+        _ => format!(
             "FN {}{} Landesgericht {city}",
             rng.range(100_000, 599_999),
             rng.pick(&['a', 'b', 'd', 'g', 'k'])
@@ -594,7 +842,7 @@ pub fn party(country: Country, rng: &mut Rng, avoid: Option<&str>) -> Party {
             rng.digits(2),
             rng.digits(2)
         ),
-        Country::At => format!("+43 {} {}", rng.range(1, 732), rng.digits(6)),
+        _ => format!("+43 {} {}", rng.range(1, 732), rng.digits(6)),
     };
     Party {
         name,
@@ -622,11 +870,91 @@ pub fn party(country: Country, rng: &mut Rng, avoid: Option<&str>) -> Party {
     }
 }
 
+/// A company of a country from [`places`]: register, tax number and phone in the local style.
+fn party_elsewhere(country: Country, pl: &Places, rng: &mut Rng, avoid: Option<&str>) -> Party {
+    let mut base = *rng.pick(pl.names);
+    while avoid.is_some_and(|a| a.starts_with(base)) {
+        base = *rng.pick(pl.names);
+    }
+    let form = *rng.pick(pl.forms);
+    let name = format!("{base} {form}");
+    let house = rng.range(1, 148);
+    let street = if pl.number_first {
+        format!("{house} {}", rng.pick(pl.streets))
+    } else {
+        format!("{} {house}", rng.pick(pl.streets))
+    };
+    let (zip, city) = *rng.pick(pl.cities);
+    let vat_id = ids::vat_id(country, rng, "");
+    let person = format!("{} {}", rng.pick(FIRST_NAMES), rng.pick(LAST_NAMES));
+    let register = match country {
+        Country::Es => format!(
+            "Registro Mercantil de {city}, Tomo {}, Folio {}, Hoja {}",
+            rng.range(1000, 40000),
+            rng.range(1, 220),
+            rng.range(10000, 99999)
+        ),
+        Country::It => format!(
+            "REA {} - {}",
+            &city[..2].to_uppercase(),
+            rng.range(100_000, 2_999_999)
+        ),
+        Country::Nl => format!("KvK {}", rng.digits(8)),
+        Country::Pl => format!("KRS 0000{}", rng.digits(6)),
+        Country::Pt => format!("C.R.C. {city} n.º {}", rng.digits(9)),
+        Country::Gb => format!(
+            "Registered in England and Wales No. {:08}",
+            rng.range(1_000_000, 13_999_999)
+        ),
+        Country::Ch => format!("Handelsregister {}", vat_id.get(..3).unwrap_or("CHE")),
+        Country::Be => format!("RPR {city}"),
+        Country::Se => format!("Org.nr {}", vat_id.get(2..12).unwrap_or("")),
+        Country::Dk => format!("CVR {}", vat_id.get(2..).unwrap_or("")),
+        Country::Cz => format!("Zapsáno v OR, oddíl C, vložka {}", rng.range(1000, 99999)),
+        _ => format!("Reg. No. {}", rng.digits(7)),
+    };
+    let tax_number = match country {
+        // The US has no VAT; the employer identification number stands in for it.
+        Country::Us => Some(format!("{}-{}", rng.range(10, 99), rng.digits(7))),
+        Country::Pl => Some(format!("REGON {}", rng.digits(9))),
+        _ => None,
+    };
+    let domain = format!("{}.example", slug(base));
+    let phone = format!(
+        "{} {} {} {}",
+        pl.phone_prefix,
+        rng.range(10, 99),
+        rng.digits(3),
+        rng.digits(4)
+    );
+    Party {
+        name,
+        address: Address {
+            street,
+            zip: zip.to_owned(),
+            city: city.to_owned(),
+            country,
+        },
+        vat_id: (!vat_id.is_empty()).then_some(vat_id),
+        tax_number,
+        register: Some(register),
+        siren: None,
+        managing_director: Some(person),
+        phone,
+        email: format!(
+            "{}@{domain}",
+            if rng.chance(50) { "info" } else { "accounts" }
+        ),
+        web: format!("www.{domain}"),
+    }
+}
+
 fn bank(country: Country, rng: &mut Rng) -> BankAccount {
     let names = match country {
         Country::De => DE_BANKS,
         Country::Fr => FR_BANKS,
         Country::At => AT_BANKS,
+        other => places(other).map(|p| p.banks).unwrap_or(DE_BANKS),
     };
     BankAccount {
         bank_name: rng.pick(names).to_string(),
@@ -672,6 +1000,29 @@ fn payment_terms(lang: Language, days: u32, skonto: bool) -> String {
             format!("Escompte de 2 % pour paiement sous 10 jours, {d} jours net.")
         }
         (Language::Fr, d, false) => format!("Paiement à {d} jours date de facture."),
+        (Language::Es, 0, _) => "Pago al contado.".to_owned(),
+        (Language::Es, d, true) => {
+            format!("2 % de descuento por pronto pago en 10 días, {d} días neto.")
+        }
+        (Language::Es, d, false) => format!("Pago a {d} días fecha factura."),
+        (Language::It, 0, _) => "Pagamento a vista.".to_owned(),
+        (Language::It, d, true) => {
+            format!("Sconto 2 % per pagamento entro 10 giorni, {d} giorni netto.")
+        }
+        (Language::It, d, false) => format!("Pagamento a {d} giorni data fattura."),
+        (Language::Nl, 0, _) => "Direct te voldoen zonder aftrek.".to_owned(),
+        (Language::Nl, d, true) => {
+            format!("2 % korting bij betaling binnen 10 dagen, {d} dagen netto.")
+        }
+        (Language::Nl, d, false) => format!("Betaling binnen {d} dagen na factuurdatum."),
+        (Language::Pl, 0, _) => "Płatne gotówką.".to_owned(),
+        (Language::Pl, d, true) => {
+            format!("Skonto 2 % przy zapłacie w ciągu 10 dni, {d} dni netto.")
+        }
+        (Language::Pl, d, false) => format!("Przelew {d} dni."),
+        (Language::Pt, 0, _) => "Pronto pagamento.".to_owned(),
+        (Language::Pt, d, true) => format!("Desconto de 2 % a 10 dias, {d} dias líquido."),
+        (Language::Pt, d, false) => format!("Pagamento a {d} dias da data da fatura."),
     }
 }
 
@@ -839,6 +1190,9 @@ pub fn generate(spec: &DocSpec, rng: &mut Rng) -> Document {
         totals: Totals::default(),
         reverse_charge: spec.vat_mode == VatMode::ReverseCharge,
         corrected_invoice,
+        subtype: None,
+        cues: Vec::new(),
+        adjustments: Vec::new(),
     };
     doc.recompute();
     if spec.small_amount {

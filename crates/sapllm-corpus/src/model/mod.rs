@@ -8,71 +8,341 @@
 
 pub mod generate;
 pub mod ids;
+pub mod places;
 
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
-use sapllm_core::DocType;
+use sapllm_core::{DocType, InvoiceSubtype};
 
 pub use generate::{DocSpec, VatMode, generate};
 
 /// Document language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Language {
     En,
     De,
     Fr,
+    Es,
+    It,
+    Nl,
+    Pl,
+    Pt,
 }
 
 impl Language {
-    /// ISO 639-1 code, as the ground truth writes it.
+    /// Every language, in the order of the per-language tables ([`Language::index`]).
+    pub const ALL: [Language; 8] = [
+        Language::En,
+        Language::De,
+        Language::Fr,
+        Language::Es,
+        Language::It,
+        Language::Nl,
+        Language::Pl,
+        Language::Pt,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Language::En => "en",
             Language::De => "de",
             Language::Fr => "fr",
+            Language::Es => "es",
+            Language::It => "it",
+            Language::Nl => "nl",
+            Language::Pl => "pl",
+            Language::Pt => "pt",
         }
+    }
+
+    /// Position in [`Language::ALL`], the column of the per-language tables.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Language::ALL.into_iter().find(|l| l.code() == code)
     }
 }
 
-/// Countries whose VAT IDs and IBANs we can generate.
+/// Country of a party (address, VAT ID and IBAN scheme, VAT rates, currency).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Country {
     De,
     Fr,
     At,
+    Es,
+    It,
+    Nl,
+    Pl,
+    Pt,
+    Gb,
+    Ch,
+    Be,
+    Us,
+    Se,
+    Dk,
+    Cz,
 }
 
+/// Country names in the order of [`Language::ALL`].
+const COUNTRY_NAMES: [(Country, [&str; 8]); 15] = [
+    (
+        Country::De,
+        [
+            "Germany",
+            "Deutschland",
+            "Allemagne",
+            "Alemania",
+            "Germania",
+            "Duitsland",
+            "Niemcy",
+            "Alemanha",
+        ],
+    ),
+    (
+        Country::Fr,
+        [
+            "France",
+            "Frankreich",
+            "France",
+            "Francia",
+            "Francia",
+            "Frankrijk",
+            "Francja",
+            "França",
+        ],
+    ),
+    (
+        Country::At,
+        [
+            "Austria",
+            "Österreich",
+            "Autriche",
+            "Austria",
+            "Austria",
+            "Oostenrijk",
+            "Austria",
+            "Áustria",
+        ],
+    ),
+    (
+        Country::Es,
+        [
+            "Spain",
+            "Spanien",
+            "Espagne",
+            "España",
+            "Spagna",
+            "Spanje",
+            "Hiszpania",
+            "Espanha",
+        ],
+    ),
+    (
+        Country::It,
+        [
+            "Italy", "Italien", "Italie", "Italia", "Italia", "Italië", "Włochy", "Itália",
+        ],
+    ),
+    (
+        Country::Nl,
+        [
+            "Netherlands",
+            "Niederlande",
+            "Pays-Bas",
+            "Países Bajos",
+            "Paesi Bassi",
+            "Nederland",
+            "Holandia",
+            "Países Baixos",
+        ],
+    ),
+    (
+        Country::Pl,
+        [
+            "Poland", "Polen", "Pologne", "Polonia", "Polonia", "Polen", "Polska", "Polónia",
+        ],
+    ),
+    (
+        Country::Pt,
+        [
+            "Portugal",
+            "Portugal",
+            "Portugal",
+            "Portugal",
+            "Portogallo",
+            "Portugal",
+            "Portugalia",
+            "Portugal",
+        ],
+    ),
+    (
+        Country::Gb,
+        [
+            "United Kingdom",
+            "Vereinigtes Königreich",
+            "Royaume-Uni",
+            "Reino Unido",
+            "Regno Unito",
+            "Verenigd Koninkrijk",
+            "Wielka Brytania",
+            "Reino Unido",
+        ],
+    ),
+    (
+        Country::Ch,
+        [
+            "Switzerland",
+            "Schweiz",
+            "Suisse",
+            "Suiza",
+            "Svizzera",
+            "Zwitserland",
+            "Szwajcaria",
+            "Suíça",
+        ],
+    ),
+    (
+        Country::Be,
+        [
+            "Belgium", "Belgien", "Belgique", "Bélgica", "Belgio", "België", "Belgia", "Bélgica",
+        ],
+    ),
+    (
+        Country::Us,
+        [
+            "United States",
+            "Vereinigte Staaten",
+            "États-Unis",
+            "Estados Unidos",
+            "Stati Uniti",
+            "Verenigde Staten",
+            "Stany Zjednoczone",
+            "Estados Unidos",
+        ],
+    ),
+    (
+        Country::Se,
+        [
+            "Sweden", "Schweden", "Suède", "Suecia", "Svezia", "Zweden", "Szwecja", "Suécia",
+        ],
+    ),
+    (
+        Country::Dk,
+        [
+            "Denmark",
+            "Dänemark",
+            "Danemark",
+            "Dinamarca",
+            "Danimarca",
+            "Denemarken",
+            "Dania",
+            "Dinamarca",
+        ],
+    ),
+    (
+        Country::Cz,
+        [
+            "Czech Republic",
+            "Tschechien",
+            "République tchèque",
+            "República Checa",
+            "Repubblica Ceca",
+            "Tsjechië",
+            "Czechy",
+            "República Checa",
+        ],
+    ),
+];
+
 impl Country {
-    /// ISO 3166-1 alpha-2.
+    pub const ALL: [Country; 15] = [
+        Country::De,
+        Country::Fr,
+        Country::At,
+        Country::Es,
+        Country::It,
+        Country::Nl,
+        Country::Pl,
+        Country::Pt,
+        Country::Gb,
+        Country::Ch,
+        Country::Be,
+        Country::Us,
+        Country::Se,
+        Country::Dk,
+        Country::Cz,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Country::De => "DE",
             Country::Fr => "FR",
             Country::At => "AT",
+            Country::Es => "ES",
+            Country::It => "IT",
+            Country::Nl => "NL",
+            Country::Pl => "PL",
+            Country::Pt => "PT",
+            Country::Gb => "GB",
+            Country::Ch => "CH",
+            Country::Be => "BE",
+            Country::Us => "US",
+            Country::Se => "SE",
+            Country::Dk => "DK",
+            Country::Cz => "CZ",
         }
     }
 
-    /// The country's name as printed in an address of `lang`.
+    /// The country's name in `lang`.
     pub fn name(self, lang: Language) -> &'static str {
-        match (self, lang) {
-            (Country::De, Language::En) => "Germany",
-            (Country::De, Language::De) => "Deutschland",
-            (Country::De, Language::Fr) => "Allemagne",
-            (Country::Fr, Language::De) => "Frankreich",
-            (Country::Fr, _) => "France",
-            (Country::At, Language::En) => "Austria",
-            (Country::At, Language::De) => "Österreich",
-            (Country::At, Language::Fr) => "Autriche",
-        }
+        COUNTRY_NAMES
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map(|(_, n)| n[lang.index()])
+            .unwrap_or("")
     }
 
-    /// Standard and reduced VAT rates (percent).
+    /// Standard and reduced VAT rate (sales tax for the US, where there is no VAT).
     pub fn vat_rates(self) -> (Decimal, Decimal) {
+        let d = |a: i64, scale: u32| Decimal::new(a, scale);
         match self {
             Country::De => (Decimal::from(19), Decimal::from(7)),
             Country::Fr => (Decimal::from(20), Decimal::new(55, 1)),
             Country::At => (Decimal::from(20), Decimal::from(10)),
+            Country::Es => (d(21, 0), d(10, 0)),
+            Country::It => (d(22, 0), d(10, 0)),
+            Country::Nl => (d(21, 0), d(9, 0)),
+            Country::Pl => (d(23, 0), d(8, 0)),
+            Country::Pt => (d(23, 0), d(6, 0)),
+            Country::Gb => (d(20, 0), d(5, 0)),
+            Country::Ch => (d(81, 1), d(26, 1)),
+            Country::Be => (d(21, 0), d(6, 0)),
+            Country::Us => (d(725, 2), d(0, 0)),
+            Country::Se => (d(25, 0), d(12, 0)),
+            Country::Dk => (d(25, 0), d(25, 0)),
+            Country::Cz => (d(21, 0), d(12, 0)),
         }
+    }
+
+    /// The currency a company in this country usually invoices in.
+    pub fn currency(self) -> &'static str {
+        match self {
+            Country::Gb => "GBP",
+            Country::Ch => "CHF",
+            Country::Pl => "PLN",
+            Country::Us => "USD",
+            Country::Se => "SEK",
+            Country::Dk => "DKK",
+            Country::Cz => "CZK",
+            _ => "EUR",
+        }
+    }
+
+    /// Member of the EU VAT area (intra-community supplies, reverse charge).
+    pub fn in_eu(self) -> bool {
+        !matches!(self, Country::Gb | Country::Ch | Country::Us)
     }
 }
 
@@ -140,7 +410,19 @@ impl Unit {
     /// The abbreviation printed in a table of `lang`.
     pub fn label(self, lang: Language) -> &'static str {
         use Language::*;
+        // Es, It, Nl, Pl, Pt in that order.
+        let other = |t: [&'static str; 5]| t[lang.index() - 3];
         match (self, lang) {
+            (Unit::Piece, Es | It | Nl | Pl | Pt) => other(["uds.", "pz.", "st.", "szt.", "un."]),
+            (Unit::Hour, Es | It | Nl | Pl | Pt) => other(["h", "ore", "uur", "godz.", "h"]),
+            (Unit::Day, Es | It | Nl | Pl | Pt) => other(["días", "gg.", "dagen", "dni", "dias"]),
+            (Unit::Litre, Es | It | Nl | Pl | Pt) => "l",
+            (Unit::Pack, Es | It | Nl | Pl | Pt) => {
+                other(["paq.", "conf.", "pak", "opak.", "emb."])
+            }
+            (Unit::LumpSum, Es | It | Nl | Pl | Pt) => {
+                other(["global", "forf.", "forfait", "ryczałt", "global"])
+            }
             (Unit::Piece, En) => "pcs",
             (Unit::Piece, De) => "Stk.",
             (Unit::Piece, Fr) => "pce",
@@ -226,6 +508,22 @@ pub struct Document {
     pub reverse_charge: bool,
     /// For a credit note: the invoice it corrects, and that invoice's date.
     pub corrected_invoice: Option<(String, NaiveDate)>,
+    /// The invoice subtype (invoices, credit and debit notes of the generated corpus).
+    pub subtype: Option<InvoiceSubtype>,
+    /// Sentences a real document of the subtype carries ("Abschlagsrechnung Nr. 2", "Factura
+    /// rectificativa de ...", "Self-billing invoice ..."), printed under the title.
+    pub cues: Vec<String>,
+    /// Document-level allowances (negative) and charges (positive), each taxed at a rate.
+    pub adjustments: Vec<Adjustment>,
+}
+
+/// A document-level allowance or charge (EN 16931 BG-20 / BG-21).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adjustment {
+    pub label: String,
+    /// Negative for an allowance (discount), positive for a charge (freight, packing).
+    pub amount: Decimal,
+    pub tax_rate: Decimal,
 }
 
 /// Rounds half away from zero to cents, as commercial rounding does.
@@ -240,12 +538,17 @@ impl Document {
             l.net_amount = round_cents(l.quantity * l.unit_price);
         }
         let mut groups: Vec<VatGroup> = Vec::new();
-        for l in &self.lines {
-            match groups.iter_mut().find(|g| g.rate == l.tax_rate) {
-                Some(g) => g.base += l.net_amount,
+        let taxed = self
+            .lines
+            .iter()
+            .map(|l| (l.tax_rate, l.net_amount))
+            .chain(self.adjustments.iter().map(|a| (a.tax_rate, a.amount)));
+        for (rate, amount) in taxed {
+            match groups.iter_mut().find(|g| g.rate == rate) {
+                Some(g) => g.base += amount,
                 None => groups.push(VatGroup {
-                    rate: l.tax_rate,
-                    base: l.net_amount,
+                    rate,
+                    base: amount,
                     tax: Decimal::ZERO,
                 }),
             }
@@ -255,7 +558,8 @@ impl Document {
         for g in &mut groups {
             g.tax = round_cents(g.base * g.rate / Decimal::ONE_HUNDRED);
         }
-        let net: Decimal = self.lines.iter().map(|l| l.net_amount).sum();
+        let net: Decimal =
+            self.lines_total() + self.adjustments.iter().map(|a| a.amount).sum::<Decimal>();
         let tax: Decimal = groups.iter().map(|g| g.tax).sum();
         let prepaid = self.totals.prepaid;
         self.totals = Totals {
@@ -266,6 +570,11 @@ impl Document {
             amount_due: net + tax - prepaid,
         };
         self.vat = groups;
+    }
+
+    /// Sum of the line net amounts (BT-106), before document-level allowances and charges.
+    pub fn lines_total(&self) -> Decimal {
+        self.lines.iter().map(|l| l.net_amount).sum()
     }
 
     /// The party whose letterhead the document carries: the buyer for a purchase order,

@@ -71,7 +71,7 @@ impl Font {
 
     /// Width of `text` in points at `size`.
     pub fn text_width(self, text: &str, size: f32) -> f32 {
-        let units: u32 = encode_win_ansi(text)
+        let units: u32 = encode_win_ansi(&ce_to_base(text))
             .iter()
             .map(|b| u32::from(self.glyph_width(*b)))
             .sum();
@@ -110,6 +110,46 @@ const WIN_ANSI_HIGH: [(char, u8); 27] = [
     ('Ÿ', 0x9F),
 ];
 
+/// Central European letters (Polish) that WinAnsi lacks: character, the code they take in the
+/// font's `/Differences` encoding, their glyph name in the standard-14 fonts (which have these
+/// glyphs), and the base letter whose advance width they share in the AFM metrics. The codes
+/// are WinAnsi's undefined slots and Latin-1 symbols the generator never prints.
+pub const CE_EXTRA: [(char, u8, &str, char); 16] = [
+    ('ą', 0x81, "aogonek", 'a'),
+    ('ć', 0x8D, "cacute", 'c'),
+    ('ę', 0x8F, "eogonek", 'e'),
+    ('ł', 0x90, "lslash", 'l'),
+    ('ń', 0x9D, "nacute", 'n'),
+    ('ś', 0xA4, "sacute", 's'),
+    ('ź', 0xA6, "zacute", 'z'),
+    ('ż', 0xA8, "zdotaccent", 'z'),
+    ('Ą', 0xAF, "Aogonek", 'A'),
+    ('Ć', 0xB4, "Cacute", 'C'),
+    ('Ę', 0xB8, "Eogonek", 'E'),
+    ('Ł', 0xBC, "Lslash", 'L'),
+    ('Ń', 0xBD, "Nacute", 'N'),
+    ('Ś', 0xBE, "Sacute", 'S'),
+    ('Ź', 0xD0, "Zacute", 'Z'),
+    ('Ż', 0xDE, "Zdotaccent", 'Z'),
+];
+
+/// The Central European entry of `c`, if it is one of [`CE_EXTRA`].
+pub fn ce_extra(c: char) -> Option<&'static (char, u8, &'static str, char)> {
+    CE_EXTRA.iter().find(|e| e.0 == c)
+}
+
+/// Whether `text` needs the Central European `/Differences` encoding.
+pub fn needs_ce(text: &str) -> bool {
+    text.chars().any(|c| ce_extra(c).is_some())
+}
+
+/// `text` with Central European letters replaced by their base letters (for the bitmap font).
+pub fn ce_to_base(text: &str) -> String {
+    text.chars()
+        .map(|c| ce_extra(c).map(|e| e.3).unwrap_or(c))
+        .collect()
+}
+
 /// Maps one character to its WinAnsi byte; `None` for characters outside the encoding.
 pub fn win_ansi_byte(c: char) -> Option<u8> {
     let cp = c as u32;
@@ -124,10 +164,15 @@ pub fn win_ansi_byte(c: char) -> Option<u8> {
     }
 }
 
-/// Encodes text as WinAnsi; unmappable characters become `?` so output never fails.
+/// Encodes text as WinAnsi (plus the [`CE_EXTRA`] codes); unmappable characters become `?`
+/// so output never fails.
 pub fn encode_win_ansi(text: &str) -> Vec<u8> {
     text.chars()
-        .map(|c| win_ansi_byte(c).unwrap_or(b'?'))
+        .map(|c| {
+            win_ansi_byte(c)
+                .or_else(|| ce_extra(c).map(|e| e.1))
+                .unwrap_or(b'?')
+        })
         .collect()
 }
 

@@ -450,6 +450,30 @@ impl PdfDocument {
         let mut used: Vec<Font> = self.pages.iter().flat_map(|p| p.fonts()).collect();
         used.sort();
         used.dedup();
+        // Polish letters need a /Differences encoding; documents without them keep the plain
+        // WinAnsi name (and stay byte-identical to what earlier versions wrote).
+        let ce = self.pages.iter().any(|p| {
+            p.ops
+                .iter()
+                .any(|op| matches!(op, Op::Text(t) if fonts::needs_ce(&t.text)))
+        });
+        let encoding = || {
+            if ce {
+                let mut diffs = Vec::new();
+                for (_, code, glyph, _) in fonts::CE_EXTRA {
+                    diffs.push(Obj::Int(i64::from(code)));
+                    diffs.push(name(glyph));
+                }
+                Obj::Dict(
+                    Dict::default()
+                        .with("Type", name("Encoding"))
+                        .with("BaseEncoding", name("WinAnsiEncoding"))
+                        .with("Differences", Obj::Array(diffs)),
+                )
+            } else {
+                name("WinAnsiEncoding")
+            }
+        };
         let font_dict_id = (!used.is_empty()).then(|| {
             let mut fd = Dict::default();
             for f in &used {
@@ -458,7 +482,7 @@ impl PdfDocument {
                         .with("Type", name("Font"))
                         .with("Subtype", name("Type1"))
                         .with("BaseFont", name(f.base_name()))
-                        .with("Encoding", name("WinAnsiEncoding")),
+                        .with("Encoding", encoding()),
                 )));
                 fd.0.push((font_key(*f), Obj::Ref(fid)));
             }

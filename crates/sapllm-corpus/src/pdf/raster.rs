@@ -28,6 +28,20 @@ impl GrayBitmap {
         }
     }
 
+    /// Sets the pixel rectangle [x0, x1) x [y0, y1) to `value`.
+    fn set(&mut self, x0: f32, y0: f32, x1: f32, y1: f32, value: u8) {
+        let clamp_x = |v: f32| (v.round().max(0.0) as u32).min(self.width);
+        let clamp_y = |v: f32| (v.round().max(0.0) as u32).min(self.height);
+        let (xa, xb) = (clamp_x(x0.min(x1)), clamp_x(x0.max(x1)));
+        let (ya, yb) = (clamp_y(y0.min(y1)), clamp_y(y0.max(y1)));
+        for y in ya..yb {
+            let row = (y * self.width) as usize;
+            for x in xa..xb {
+                self.pixels[row + x as usize] = value;
+            }
+        }
+    }
+
     /// Darkens the pixel rectangle [x0, x1) x [y0, y1) to `value` (multiply-like: never lighter).
     fn fill(&mut self, x0: f32, y0: f32, x1: f32, y1: f32, value: u8) {
         let clamp_x = |v: f32| (v.round().max(0.0) as u32).min(self.width);
@@ -138,7 +152,7 @@ pub fn rasterise(page: &Page, look: &ScanLook, rng: &mut Rng) -> GrayBitmap {
                 // One font dot is a tenth of the font size: 7 dots make the cap height.
                 let dot = t.size * 0.1;
                 let mut advance = 0.0f32;
-                for byte in encode_win_ansi(&t.text) {
+                for byte in encode_win_ansi(&super::fonts::ce_to_base(&t.text)) {
                     let w = f32::from(t.font.glyph_width(byte)) * t.size / 1000.0;
                     let (rows, drop) = glyph(win_ansi_char(byte));
                     // Stretch or squeeze the glyph's ink to about 80 % of the real advance
@@ -162,13 +176,18 @@ pub fn rasterise(page: &Page, look: &ScanLook, rng: &mut Rng) -> GrayBitmap {
                             let gy = t.y + tx * sin + ty * cos;
                             let half_w = dot_w * if bold { 0.62 } else { 0.45 };
                             let half_h = dot * 0.5;
-                            bmp.fill(
+                            let (x0, y0, x1, y1) = (
                                 px(gx - half_w),
                                 py(gy + half_h),
                                 px(gx + half_w),
                                 py(gy - half_h),
-                                level(t.color),
                             );
+                            // Light text (white on a coloured band) replaces the pixels.
+                            if level(t.color) > 160 {
+                                bmp.set(x0, y0, x1, y1, level(t.color));
+                            } else {
+                                bmp.fill(x0, y0, x1, y1, level(t.color));
+                            }
                         }
                     }
                     advance += w;

@@ -25,6 +25,7 @@ mod candidates;
 mod lexicon;
 pub mod parse;
 mod parties;
+pub mod ranking;
 pub mod score;
 mod table;
 mod terms;
@@ -35,6 +36,8 @@ mod view;
 mod tests;
 
 use candidates::{Cand, Ctx};
+pub use ranking::{CandidateRow, FEATURE_VERSION, GROUP_FEATURES, RankedExtractor, candidate_rows};
+use ranking::{Group, Origin};
 
 /// What an extractor reads: the pages (words and lines) and the document type decided by
 /// classification (orders name their number differently from invoices).
@@ -42,6 +45,8 @@ use candidates::{Cand, Ctx};
 pub struct ExtractionInput<'a> {
     pub pages: &'a [Page],
     pub doc_type: DocType,
+    /// What was learned from corrections: its re-ranker adjusts the candidate scores.
+    pub learned: Option<&'a dyn crate::learned::LearnedState>,
 }
 
 /// What an extractor found.
@@ -62,6 +67,12 @@ pub trait FieldExtractor: Send + Sync {
     /// Version recorded in provenance; bump when results change.
     fn version(&self) -> &'static str;
     fn extract(&self, input: &ExtractionInput<'_>) -> Extraction;
+
+    /// This extractor's score for candidate-group rows ([`candidate_rows`]): the rule
+    /// confidence unless a trained model ranks them.
+    fn score_rows(&self, rows: &[CandidateRow]) -> Vec<f32> {
+        rows.iter().map(|r| r.rule_confidence).collect()
+    }
 }
 
 /// The template-free rule-and-scoring extractor.
@@ -89,26 +100,69 @@ impl FieldExtractor for RuleExtractor {
 
     fn extract(&self, input: &ExtractionInput<'_>) -> Extraction {
         let ctx = Ctx::new(input.pages, input.doc_type);
-        let mut cands: Vec<Cand> = Vec::new();
-        candidates::label_value_candidates(&ctx, &mut cands);
-        candidates::title_candidates(&ctx, &mut cands);
-        candidates::pattern_candidates(&ctx, &mut cands);
-        let mut secs = parties::sections(&ctx);
-        let blocks = parties::address_blocks(&ctx, &secs);
-        secs.extend(blocks);
-        parties::party_candidates(&ctx, &secs, &mut cands);
-        terms::terms_candidates(&ctx, &mut cands);
-        let vat_breakdown = totals::vat_breakdown(&ctx, &self.producer);
-        totals::totals_candidates(&ctx, &vat_breakdown, &mut cands);
-        let line_items = table::line_items(&ctx, &self.producer);
-        fallbacks(&ctx, &mut cands);
+        let collected = self.collect(&ctx);
+        let groups = group_candidates(collected.cands);
+        let learned = input
+            .learned
+            .map(|l| (ranking::rule_scores_learned(&ctx, &groups, l), l.label()));
         Extraction {
-            fields: self.finalize(&ctx, cands),
-            line_items,
-            vat_breakdown,
+            fields: self.finalize(
+                &ctx,
+                groups,
+                learned.as_ref().map(|(s, l)| (s.as_slice(), l.as_str())),
+            ),
+            line_items: collected.line_items,
+            vat_breakdown: collected.vat_breakdown,
             language: ctx.lang.map(str::to_owned),
         }
     }
+}
+
+/// Everything the rule generators proposed for one document.
+pub(crate) struct Collected {
+    pub cands: Vec<(Origin, Cand)>,
+    pub line_items: Vec<LineItem>,
+    pub vat_breakdown: Vec<VatBreakdown>,
+}
+
+/// Groups candidates per field and value (strongest first in each group) with the rule
+/// extractor's combined confidence: agreeing candidates reinforce each other (each further
+/// one closes 30 % of the remaining gap).
+pub(crate) fn group_candidates(cands: Vec<(Origin, Cand)>) -> BTreeMap<FieldKey, Vec<Group>> {
+    type ByValue = Vec<(String, Vec<(Origin, Cand)>)>;
+    let mut by_field: BTreeMap<FieldKey, ByValue> = BTreeMap::new();
+    for (o, c) in cands {
+        if !c.score.is_finite() || c.score <= 0.0 {
+            continue;
+        }
+        let key = group_key(c.field, &c.value);
+        let groups = by_field.entry(c.field).or_default();
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, g)) => g.push((o, c)),
+            None => groups.push((key, vec![(o, c)])),
+        }
+    }
+    by_field
+        .into_iter()
+        .map(|(field, groups)| {
+            let groups = groups
+                .into_iter()
+                .map(|(_, mut g)| {
+                    g.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
+                    let mut conf = g[0].1.score;
+                    for (_, other) in &g[1..] {
+                        conf += (1.0 - conf) * 0.3 * other.score;
+                    }
+                    Group {
+                        field,
+                        cands: g,
+                        rule_conf: conf,
+                    }
+                })
+                .collect();
+            (field, groups)
+        })
+        .collect()
 }
 
 /// Weak last-resort candidates: the seller's country from the IBAN, the currency from the
@@ -159,51 +213,83 @@ fn fallbacks(ctx: &Ctx<'_>, cands: &mut Vec<Cand>) {
 }
 
 impl RuleExtractor {
-    /// Groups candidates per field and value: agreeing candidates reinforce each other (each
-    /// further one closes 30 % of the remaining gap), the strongest one's provenance is kept.
-    fn finalize(&self, ctx: &Ctx<'_>, cands: Vec<Cand>) -> BTreeMap<FieldKey, ExtractedField> {
-        let mut by_field: BTreeMap<FieldKey, Vec<(String, Vec<Cand>)>> = BTreeMap::new();
-        for c in cands {
-            if !c.score.is_finite() || c.score <= 0.0 {
-                continue;
-            }
-            let key = group_key(c.field, &c.value);
-            let groups = by_field.entry(c.field).or_default();
-            match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, g)) => g.push(c),
-                None => groups.push((key, vec![c])),
-            }
+    /// Runs every candidate generator, remembering which one proposed what.
+    pub(crate) fn collect(&self, ctx: &Ctx<'_>) -> Collected {
+        let mut cands: Vec<Cand> = Vec::new();
+        let mut origins: Vec<Origin> = Vec::new();
+        let tag = |cands: &Vec<Cand>, origins: &mut Vec<Origin>, o: Origin| {
+            origins.resize(cands.len(), o);
+        };
+        candidates::label_value_candidates(ctx, &mut cands);
+        tag(&cands, &mut origins, Origin::LabelValue);
+        candidates::title_candidates(ctx, &mut cands);
+        tag(&cands, &mut origins, Origin::Title);
+        candidates::pattern_candidates(ctx, &mut cands);
+        tag(&cands, &mut origins, Origin::Pattern);
+        let mut secs = parties::sections(ctx);
+        let blocks = parties::address_blocks(ctx, &secs);
+        secs.extend(blocks);
+        parties::party_candidates(ctx, &secs, &mut cands);
+        tag(&cands, &mut origins, Origin::Party);
+        terms::terms_candidates(ctx, &mut cands);
+        tag(&cands, &mut origins, Origin::Terms);
+        let vat_breakdown = totals::vat_breakdown(ctx, &self.producer);
+        totals::totals_candidates(ctx, &vat_breakdown, &mut cands);
+        tag(&cands, &mut origins, Origin::Totals);
+        let line_items = table::line_items(ctx, &self.producer);
+        fallbacks(ctx, &mut cands);
+        tag(&cands, &mut origins, Origin::Fallback);
+        Collected {
+            cands: origins.into_iter().zip(cands).collect(),
+            line_items,
+            vat_breakdown,
         }
+    }
+
+    /// Turns groups into fields: the winner and runners-up of every field, by the rule
+    /// confidence or, when given, by a ranker's probabilities (one per group, in the order of
+    /// `groups`; `ranker` names the model for the explanation).
+    pub(crate) fn finalize(
+        &self,
+        ctx: &Ctx<'_>,
+        groups: BTreeMap<FieldKey, Vec<Group>>,
+        ranked: Option<(&[f32], &str)>,
+    ) -> BTreeMap<FieldKey, ExtractedField> {
         let mut out = BTreeMap::new();
-        for (field, groups) in by_field {
+        let mut row = 0usize;
+        for (field, gs) in groups {
             let mut list = Vec::new();
-            for (_, mut g) in groups {
-                g.sort_by(|a, b| b.score.total_cmp(&a.score));
-                let mut conf = g[0].score;
-                for other in &g[1..] {
-                    conf += (1.0 - conf) * 0.3 * other.score;
-                }
-                let n = g.len();
+            for g in gs {
+                let n = g.cands.len();
+                let score = ranked.and_then(|(s, _)| s.get(row).copied());
+                row += 1;
+                let mut cands: Vec<Cand> = g.cands.into_iter().map(|(_, c)| c).collect();
                 // The same name in capitals and in mixed case (`WEISSENFELS` / `Weißenfels`):
                 // show the mixed-case spelling, which keeps what capitals lose.
-                let spelling = g
+                let spelling = cands
                     .iter()
                     .filter_map(|c| c.value.as_text())
                     .filter(|t| t.chars().any(char::is_lowercase))
                     .map(str::to_owned)
                     .next();
-                let mut best = g.swap_remove(0);
+                let mut best = cands.swap_remove(0);
                 if let (Some(t), FieldValue::Text(cur)) = (spelling, &best.value) {
                     if !cur.chars().any(char::is_lowercase) {
                         best.value = FieldValue::Text(t);
                     }
                 }
                 let mut cand = self.to_candidate(ctx, best);
-                cand.confidence = conf.clamp(0.01, 0.99);
+                cand.confidence = score.unwrap_or(g.rule_conf).clamp(0.01, 0.99);
                 if n > 1 {
                     cand.provenance
                         .explanation
                         .push_str(&format!(" (same value found {n} times)"));
+                }
+                if let (Some(p), Some((_, model))) = (score, ranked) {
+                    cand.provenance.explanation.push_str(&format!(
+                        "; ranked by {model}: p = {p:.2} (rule score {:.2})",
+                        g.rule_conf
+                    ));
                 }
                 list.push(cand);
             }

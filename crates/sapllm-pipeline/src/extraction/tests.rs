@@ -62,6 +62,7 @@ fn extract(pages: &[Page]) -> Extraction {
     RuleExtractor::default().extract(&ExtractionInput {
         pages,
         doc_type: DocType::Invoice,
+        learned: None,
     })
 }
 
@@ -777,6 +778,7 @@ fn real_dev_pdfs_stay_above_the_floor() {
         let ex = RuleExtractor::default().extract(&ExtractionInput {
             pages: &content.pages,
             doc_type,
+            learned: None,
         });
         for o in score::header_outcomes(&ex, &truth) {
             support += 1;

@@ -1,0 +1,334 @@
+//! The generated corpus: determinism, the family split, page bounds of every family in every
+//! language, word labels against the ground truth, and identifier checksums.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sapllm_core::{DocType, FieldKey, InvoiceSubtype, Normalisation, ValueKind};
+use sapllm_corpus::dataset::{self, FamilyRef, Options, Split, TEST_FAMILIES};
+use sapllm_corpus::model::{Language, ids};
+use sapllm_corpus::rng::Rng;
+
+fn opts(split: Split, count: usize) -> Options {
+    Options {
+        seed: 11,
+        split,
+        count,
+        scans: false,
+        languages: Language::ALL.to_vec(),
+    }
+}
+
+#[test]
+fn same_seed_gives_identical_bytes() {
+    let dir = std::env::temp_dir().join(format!("sapllm-corpus-det-{}", std::process::id()));
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    let o = Options {
+        scans: true,
+        ..opts(Split::All, 12)
+    };
+    dataset::write_corpus(&a, &o).expect("first run");
+    dataset::write_corpus(&b, &o).expect("second run");
+    let list = |d: &std::path::Path| -> BTreeMap<String, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        for sub in [d.to_path_buf(), d.join("scans")] {
+            for e in std::fs::read_dir(&sub).expect("dir").flatten() {
+                if e.path().is_file() {
+                    let name = format!("{}/{}", sub.display(), e.file_name().to_string_lossy());
+                    let name = name.replace(&d.display().to_string(), "");
+                    out.insert(name, std::fs::read(e.path()).expect("read"));
+                }
+            }
+        }
+        out
+    };
+    let (la, lb) = (list(&a), list(&b));
+    assert_eq!(
+        la.len(),
+        12 * 3 + 12 * 2 + 1,
+        "pdf/json/labels per document, scans, manifest"
+    );
+    assert_eq!(la.keys().collect::<Vec<_>>(), lb.keys().collect::<Vec<_>>());
+    for (k, v) in &la {
+        assert!(v == &lb[k], "{k} differs between runs");
+    }
+    // A different seed gives different documents.
+    let c = dataset::generate_one(
+        &Options {
+            seed: 12,
+            ..o.clone()
+        },
+        0,
+    );
+    let d = dataset::generate_one(&o, 0);
+    assert_ne!(c.pdf, d.pdf);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn families_split_disjoint_and_sized() {
+    let all = FamilyRef::all();
+    assert!(all.len() >= 40, "{} families", all.len());
+    let ids: BTreeSet<&str> = all.iter().map(|f| f.id()).collect();
+    assert_eq!(ids.len(), all.len(), "family ids are unique");
+    for t in TEST_FAMILIES {
+        assert!(ids.contains(t), "test family {t} exists");
+    }
+    let train: BTreeSet<&str> = Split::Train.families().iter().map(|f| f.id()).collect();
+    let test: BTreeSet<&str> = Split::Test.families().iter().map(|f| f.id()).collect();
+    assert!(train.is_disjoint(&test));
+    assert_eq!(train.len() + test.len(), all.len());
+    let share = test.len() as f32 / all.len() as f32;
+    assert!((0.2..=0.3).contains(&share), "test share {share}");
+    // Generated documents only use their split's families; both splits see every language
+    // and every document type.
+    for (split, fams) in [(Split::Train, &train), (Split::Test, &test)] {
+        let o = opts(split, 400);
+        let mut langs = BTreeSet::new();
+        let mut types = BTreeSet::new();
+        for i in 0..o.count {
+            let g = dataset::generate_one(&o, i);
+            assert!(
+                fams.contains(g.family.id()),
+                "{split:?} used {}",
+                g.family.id()
+            );
+            langs.insert(g.doc.language.code());
+            types.insert(g.doc.doc_type.as_str());
+        }
+        assert_eq!(langs.len(), 8, "{split:?}: {langs:?}");
+        assert_eq!(types.len(), DocType::ALL.len(), "{split:?}: {types:?}");
+    }
+}
+
+#[test]
+fn every_family_renders_every_language_inside_the_page() {
+    let mut failures = Vec::new();
+    for family in FamilyRef::all() {
+        for (li, lang) in Language::ALL.iter().enumerate() {
+            // A long and a short document per family and language.
+            for k in 0..2 {
+                let index = li * 7 + k * 3;
+                let mut doc = dataset::document(5 + k as u64, index, &[*lang]);
+                if k == 0 {
+                    // Make sure page breaks with carried-forward subtotals are exercised.
+                    while doc.lines.len() < 30 {
+                        let mut l = doc.lines[doc.lines.len() % doc.lines.len().max(1)].clone();
+                        l.position = doc.lines.len() as u32 + 1;
+                        doc.lines.push(l);
+                    }
+                    doc.recompute();
+                }
+                let r = dataset::render(&doc, family, &mut Rng::new(index as u64));
+                let labels = sapllm_corpus::words::label_words(
+                    family.id(),
+                    &r.pages,
+                    &r.annotations,
+                    &r.printed,
+                );
+                for p in &labels.pages {
+                    for w in &p.words {
+                        let [x, y, bw, bh] = w.bbox;
+                        if x < 10.0
+                            || y < 10.0
+                            || x + bw > p.width - 10.0
+                            || y + bh > p.height - 10.0
+                        {
+                            failures.push(format!(
+                                "{} {} page {}: {:?} at {:?}",
+                                family.id(),
+                                lang.code(),
+                                p.index,
+                                w.text,
+                                w.bbox
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    failures.dedup();
+    assert!(
+        failures.is_empty(),
+        "{} words off the page:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+fn symbol_to_code(s: &str) -> String {
+    match s {
+        "€" => "EUR".to_owned(),
+        "£" => "GBP".to_owned(),
+        "$" => "USD".to_owned(),
+        "zł" => "PLN".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// Normalises the words labelled `key` the way the ground-truth format normalises `key`.
+fn normalised(key: FieldKey, words: &[&str]) -> String {
+    let joined = words.join(" ");
+    match key.value_kind() {
+        ValueKind::Amount => joined.chars().filter(|c| c.is_ascii_digit()).collect(),
+        _ => match key {
+            FieldKey::SellerName | FieldKey::BuyerName => {
+                Normalisation::Name.apply(&joined).unwrap_or_default()
+            }
+            FieldKey::Iban | FieldKey::Bic | FieldKey::SellerVatId | FieldKey::BuyerVatId => {
+                Normalisation::UpperAlnum.apply(&joined).unwrap_or_default()
+            }
+            FieldKey::Currency => symbol_to_code(&joined),
+            _ => joined.split_whitespace().collect::<Vec<_>>().join(" "),
+        },
+    }
+}
+
+#[test]
+fn word_labels_match_the_ground_truth() {
+    let o = opts(Split::All, 300);
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    let mut subtypes = BTreeSet::new();
+    for i in 0..o.count {
+        let g = dataset::generate_one(&o, i);
+        if let Some(s) = g.truth.subtype {
+            subtypes.insert(s);
+        }
+        // Group labelled words per key, in reading order, per occurrence (page-local runs).
+        let mut by_key: BTreeMap<String, Vec<Vec<&str>>> = BTreeMap::new();
+        let mut last: Option<(usize, String)> = None;
+        for (p, w) in g.labels.all_words() {
+            let Some(l) = &w.label else {
+                last = None;
+                continue;
+            };
+            let groups = by_key.entry(l.clone()).or_default();
+            if last.as_ref() == Some(&(p, l.clone())) {
+                if let Some(g) = groups.last_mut() {
+                    g.push(&w.text);
+                }
+            } else {
+                groups.push(vec![&w.text]);
+            }
+            last = Some((p, l.clone()));
+        }
+        for (key, value) in &g.truth.fields {
+            // Dates and some texts print in another form than the ISO value; compare digits
+            // for dates, the normalised text for the rest.
+            // One word has one label: a purchase order's number is labelled as the document
+            // number, and a symbol glued to an amount ("€1.234,56") as the amount.
+            let same_as_number = g.truth.field(FieldKey::InvoiceNumber) == Some(value.as_str());
+            let glued_symbol = *key == FieldKey::Currency
+                && g.labels.all_words().any(|(_, w)| {
+                    w.label.as_deref().is_some_and(|l| !l.starts_with("label:"))
+                        && symbol_to_code(&w.text.chars().take(1).collect::<String>()) == *value
+                        && w.text.chars().count() > 1
+                });
+            let Some(groups) = by_key.get(key.as_str()) else {
+                if !(same_as_number && *key == FieldKey::PoNumber) && !glued_symbol {
+                    problems.push(format!("{}: no words labelled {key}", g.stem));
+                }
+                continue;
+            };
+            let ok = groups.iter().any(|words| match key.value_kind() {
+                ValueKind::Date => {
+                    let printed = words.join(" ");
+                    let digits: String = printed.chars().filter(char::is_ascii_digit).collect();
+                    let (y, rest) = value.split_at(4);
+                    let day = rest[4..].trim_start_matches('0');
+                    digits.contains(y) && digits.contains(day)
+                }
+                ValueKind::Amount => {
+                    let want: String = value.chars().filter(char::is_ascii_digit).collect();
+                    normalised(*key, words).trim_start_matches('0') == want.trim_start_matches('0')
+                }
+                _ => match key {
+                    FieldKey::SellerCountry | FieldKey::PaymentTerms => true,
+                    FieldKey::Currency => normalised(*key, words) == *value || glued_symbol,
+                    _ => {
+                        let n = normalised(*key, words);
+                        let v = normalised(*key, &[value.as_str()]);
+                        n == v
+                    }
+                },
+            });
+            if !ok {
+                problems.push(format!("{}: {key} = {value:?}, words {groups:?}", g.stem));
+            }
+            checked += 1;
+        }
+        // Line items: every scored line has its net amount labelled.
+        if let Some(lines) = &g.truth.line_items {
+            for (li, _) in lines.iter().enumerate() {
+                let k = format!("line_items.{li}.net_amount");
+                if !by_key.contains_key(&k) {
+                    problems.push(format!("{}: no words labelled {k}", g.stem));
+                }
+            }
+        }
+    }
+    assert!(checked > 2000, "only {checked} values checked");
+    assert!(
+        problems.is_empty(),
+        "{} of {checked} values not found among the labelled words:\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(200)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    // Every invoice subtype occurs in 300 documents.
+    let all: BTreeSet<InvoiceSubtype> = InvoiceSubtype::ALL.iter().copied().collect();
+    let missing: Vec<_> = all.difference(&subtypes).collect();
+    assert!(missing.is_empty(), "subtypes never generated: {missing:?}");
+}
+
+#[test]
+fn identifiers_validate_and_mix_is_realistic() {
+    let o = opts(Split::All, 500);
+    let mut invoices = 0;
+    let mut currencies = BTreeSet::new();
+    let mut max_lines = 0;
+    let mut multi_page = 0;
+    for i in 0..o.count {
+        let d = dataset::document(o.seed, i, &o.languages);
+        for p in [&d.seller, &d.buyer] {
+            if let Some(v) = &p.vat_id {
+                assert!(ids::vat_id_is_valid(v), "{v}");
+            }
+        }
+        if let Some(b) = &d.bank {
+            assert!(ids::iban_is_valid(&b.iban), "{}", b.iban);
+        }
+        if d.doc_type == DocType::Invoice {
+            invoices += 1;
+        }
+        currencies.insert(d.currency.clone());
+        max_lines = max_lines.max(d.lines.len());
+        // Totals are consistent: net = lines + adjustments, gross = net + tax.
+        let adj: rust_decimal::Decimal = d.adjustments.iter().map(|a| a.amount).sum();
+        assert_eq!(d.totals.net, d.lines_total() + adj);
+        assert_eq!(d.totals.gross, d.totals.net + d.totals.tax);
+        if i < 60 {
+            let g = dataset::generate_one(&o, i);
+            if g.rendered.pages.len() > 1 {
+                multi_page += 1;
+            }
+        }
+    }
+    let share = invoices as f32 / o.count as f32;
+    assert!((0.62..0.78).contains(&share), "invoice share {share}");
+    for c in ["EUR", "GBP", "CHF", "PLN", "USD", "SEK", "DKK", "CZK"] {
+        assert!(currencies.contains(c), "{c} never used: {currencies:?}");
+    }
+    assert!(max_lines > 30, "longest document has {max_lines} lines");
+    assert!(multi_page > 0, "no multi-page document among 60");
+}

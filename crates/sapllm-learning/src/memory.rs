@@ -1,0 +1,338 @@
+//! Supplier memory: where a supplier prints each field and what it looks like.
+//!
+//! From a checked field with a box on the page we remember its *anchor* — the label printed
+//! left of it on the same line, or above it — and the offset from that label in units of the
+//! page's text height, so that the value is found again when the label moves a little (a
+//! longer address pushes everything down); without a label, its place on the page. We also
+//! remember the value's *shape* (`RE-2024-0042` → `A-9-9`) to refuse text that does not look
+//! like it. Recall reads the words found there and parses them as the field's kind.
+
+use std::collections::BTreeMap;
+
+use sapllm_core::{BBox, FieldKey, FieldValue, Page, ValueKind};
+use sapllm_pipeline::extraction::parse;
+use serde::{Deserialize, Serialize};
+
+/// A printed label the value is placed relative to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// The label's words, case-folded, letters and digits only, space separated.
+    pub label: String,
+    /// Offset of the value's top-left corner from the label's, in text-height units.
+    pub dx: f32,
+    pub dy: f32,
+    pub same_line: bool,
+}
+
+/// What is remembered of one field of one layout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldMemory {
+    pub page: u32,
+    pub anchor: Option<Anchor>,
+    /// The value's box relative to the page (x0, y0, x1, y1 in 0..1).
+    pub rel_box: [f32; 4],
+    /// Width and height of the value in text-height units.
+    pub width_units: f32,
+    pub height_units: f32,
+    /// Collapsed character shape of the value (`A-9-9`), for identifiers and codes.
+    pub shape: String,
+    /// Approved documents that confirmed this memory, and ones that contradicted it.
+    pub hits: u32,
+    pub misses: u32,
+}
+
+impl FieldMemory {
+    /// Confidence of a recalled value: 0.9 after one document, rising with agreement,
+    /// falling with contradictions.
+    pub fn confidence(&self) -> f32 {
+        let agree = (0.9 + 0.03 * self.hits.saturating_sub(1) as f32).min(0.98);
+        let total = (self.hits + self.misses).max(1) as f32;
+        (agree * (self.hits as f32 / total)).clamp(0.05, 0.98)
+    }
+}
+
+/// Collapsed shape: letters → `A`, digits → `9`, runs of one class collapsed, other
+/// characters kept (spaces dropped).
+pub fn shape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let s = if c.is_alphabetic() {
+            'A'
+        } else if c.is_numeric() {
+            '9'
+        } else if c.is_whitespace() {
+            continue;
+        } else {
+            c
+        };
+        if !(out.ends_with(s) && (s == 'A' || s == '9')) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+fn norm_label(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Median word height: the page's text unit.
+fn unit(page: &Page) -> f32 {
+    let mut h: Vec<f32> = page
+        .words
+        .iter()
+        .map(|w| w.bbox.y1 - w.bbox.y0)
+        .filter(|h| *h > 0.5)
+        .collect();
+    if h.is_empty() {
+        return 10.0;
+    }
+    h.sort_by(f32::total_cmp);
+    h[h.len() / 2]
+}
+
+fn cy(b: &BBox) -> f32 {
+    (b.y0 + b.y1) / 2.0
+}
+
+/// Finds the label of a value box: words left of it on its line (contiguous, up to four),
+/// else the words right above it.
+fn find_anchor(page: &Page, vb: &BBox, u: f32) -> Option<(Vec<usize>, BBox, bool)> {
+    let inside = |b: &BBox| cy(b) >= vb.y0 - 0.5 && cy(b) <= vb.y1 + 0.5 && b.x0 >= vb.x0 - 0.5 && b.x1 <= vb.x1 + 0.5;
+    let mut left: Vec<usize> = (0..page.words.len())
+        .filter(|&i| {
+            let b = &page.words[i].bbox;
+            !inside(b)
+                && b.x1 <= vb.x0 + 1.0
+                && (cy(b) - cy(vb)).abs() < 0.5 * u.max(vb.y1 - vb.y0)
+                && vb.x0 - b.x1 < 0.45 * page.width
+        })
+        .collect();
+    left.sort_by(|&a, &b| page.words[b].bbox.x1.total_cmp(&page.words[a].bbox.x1));
+    let take_run = |cands: &[usize]| -> Vec<usize> {
+        let mut run: Vec<usize> = Vec::new();
+        for &i in cands {
+            if run.len() == 4 {
+                break;
+            }
+            if let Some(&last) = run.last() {
+                if page.words[last].bbox.x0 - page.words[i].bbox.x1 > 1.2 * u {
+                    break;
+                }
+            }
+            run.push(i);
+        }
+        run.reverse();
+        run
+    };
+    let has_letters = |run: &[usize]| {
+        run.iter()
+            .map(|&i| page.words[i].text.chars().filter(|c| c.is_alphabetic()).count())
+            .sum::<usize>()
+            >= 2
+    };
+    let run = take_run(&left);
+    if !run.is_empty() && has_letters(&run) {
+        let b = BBox::union_all(run.iter().map(|&i| &page.words[i].bbox))?;
+        return Some((run, b, true));
+    }
+    // The line above: the closest words whose bottom is at most 2.5 units above the value and
+    // which overlap it horizontally.
+    let above: Vec<usize> = (0..page.words.len())
+        .filter(|&i| {
+            let b = &page.words[i].bbox;
+            b.y1 <= vb.y0 + 0.5
+                && vb.y0 - b.y1 < 2.5 * u
+                && b.x1 >= vb.x0 - 2.0 * u
+                && b.x0 <= vb.x1 + 2.0 * u
+        })
+        .collect();
+    let nearest = above
+        .iter()
+        .map(|&i| page.words[i].bbox.y1)
+        .fold(f32::MIN, f32::max);
+    let mut line: Vec<usize> = above
+        .into_iter()
+        .filter(|&i| (page.words[i].bbox.y1 - nearest).abs() < 0.4 * u)
+        .collect();
+    line.sort_by(|&a, &b| page.words[a].bbox.x0.total_cmp(&page.words[b].bbox.x0));
+    line.truncate(4);
+    if !line.is_empty() && has_letters(&line) {
+        let b = BBox::union_all(line.iter().map(|&i| &page.words[i].bbox))?;
+        return Some((line, b, false));
+    }
+    None
+}
+
+/// Remembers where `bbox` sits on `page` for a value with text `text`.
+pub fn learn(page: &Page, bbox: &BBox, text: &str) -> FieldMemory {
+    let u = unit(page);
+    let (w, h) = (page.width.max(1.0), page.height.max(1.0));
+    let anchor = find_anchor(page, bbox, u).map(|(idx, lb, same_line)| Anchor {
+        label: norm_label(&idx.iter().map(|&i| page.words[i].text.as_str()).collect::<Vec<_>>()),
+        dx: (bbox.x0 - lb.x0) / u,
+        dy: (bbox.y0 - lb.y0) / u,
+        same_line,
+    });
+    FieldMemory {
+        page: page.index,
+        anchor,
+        rel_box: [bbox.x0 / w, bbox.y0 / h, bbox.x1 / w, bbox.y1 / h],
+        width_units: (bbox.x1 - bbox.x0) / u,
+        height_units: (bbox.y1 - bbox.y0) / u,
+        shape: shape(text),
+        hits: 1,
+        misses: 0,
+    }
+}
+
+/// Words found where the memory says the value is: (page, word indices, text, box).
+pub fn locate(pages: &[Page], mem: &FieldMemory) -> Option<(u32, Vec<u32>, String, BBox)> {
+    let page = pages.iter().find(|p| p.index == mem.page)?;
+    let u = unit(page);
+    // Where the value's top-left corner should be.
+    let mut origin: Option<(f32, f32)> = None;
+    if let Some(a) = &mem.anchor {
+        let n = a.label.split(' ').count();
+        let mut best: Option<(f32, (f32, f32))> = None;
+        for line in &page.lines {
+            let ws: Vec<u32> = line.words.clone();
+            if ws.len() < n {
+                continue;
+            }
+            for start in 0..=ws.len() - n {
+                let texts: Vec<&str> = ws[start..start + n]
+                    .iter()
+                    .filter_map(|&i| page.words.get(i as usize))
+                    .map(|w| w.text.as_str())
+                    .collect();
+                if norm_label(&texts) != a.label {
+                    continue;
+                }
+                let lb = page.words[ws[start] as usize].bbox;
+                let o = (lb.x0 + a.dx * u, lb.y0 + a.dy * u);
+                // Prefer the occurrence closest to where the value was.
+                let want = (mem.rel_box[0] * page.width, mem.rel_box[1] * page.height);
+                let d = (o.0 - want.0).abs() + (o.1 - want.1).abs();
+                if best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, o));
+                }
+            }
+        }
+        origin = best.map(|(_, o)| o);
+    }
+    let origin = origin.unwrap_or((mem.rel_box[0] * page.width, mem.rel_box[1] * page.height));
+    let centre_y = origin.1 + mem.height_units * u / 2.0;
+    // The first word: left edge near the origin, on the value's line.
+    let first = (0..page.words.len())
+        .filter(|&i| {
+            let b = &page.words[i].bbox;
+            (cy(b) - centre_y).abs() < 0.7 * u && (b.x0 - origin.0).abs() < 2.5 * u
+        })
+        .min_by(|&a, &b| {
+            (page.words[a].bbox.x0 - origin.0)
+                .abs()
+                .total_cmp(&(page.words[b].bbox.x0 - origin.0).abs())
+        })?;
+    // Then the words right of it on the same line, while they are contiguous and the value
+    // is not much wider than the remembered one.
+    let max_w = (mem.width_units * 1.8).max(mem.width_units + 4.0) * u;
+    let mut line: Vec<usize> = (0..page.words.len())
+        .filter(|&i| {
+            let b = &page.words[i].bbox;
+            (cy(b) - cy(&page.words[first].bbox)).abs() < 0.5 * u
+                && b.x0 >= page.words[first].bbox.x0 - 0.5
+        })
+        .collect();
+    line.sort_by(|&a, &b| page.words[a].bbox.x0.total_cmp(&page.words[b].bbox.x0));
+    let mut run: Vec<usize> = Vec::new();
+    for i in line {
+        if let Some(&last) = run.last() {
+            let gap = page.words[i].bbox.x0 - page.words[last].bbox.x1;
+            if gap > 1.0 * u || page.words[i].bbox.x1 - page.words[first].bbox.x0 > max_w {
+                break;
+            }
+        }
+        run.push(i);
+    }
+    let text = run
+        .iter()
+        .map(|&i| page.words[i].text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let bbox = BBox::union_all(run.iter().map(|&i| &page.words[i].bbox))?;
+    Some((page.index, run.iter().map(|&i| i as u32).collect(), text, bbox))
+}
+
+/// The text found, as a value of `field`'s kind, if it parses and (for identifiers and codes)
+/// has the remembered shape.
+pub fn parse_as(field: FieldKey, text: &str, mem: &FieldMemory) -> Option<FieldValue> {
+    let t = text.trim().trim_end_matches([',', ';', ':']).trim();
+    match field.value_kind() {
+        ValueKind::Amount => parse::parse_amount(t).map(FieldValue::Amount),
+        ValueKind::Date => parse::parse_date(t, None).map(FieldValue::Date),
+        _ => {
+            let alnum = t.chars().any(char::is_alphanumeric);
+            let names = matches!(field, FieldKey::SellerName | FieldKey::BuyerName | FieldKey::PaymentTerms);
+            if !alnum || (!names && shape(t) != mem.shape) {
+                return None;
+            }
+            if matches!(field.value_kind(), ValueKind::Code) {
+                Some(FieldValue::Code(
+                    t.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase(),
+                ))
+            } else {
+                Some(FieldValue::Text(t.to_owned()))
+            }
+        }
+    }
+}
+
+/// One layout of a supplier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayoutMemory {
+    pub fingerprint: std::collections::BTreeSet<u64>,
+    pub fields: BTreeMap<FieldKey, FieldMemory>,
+    pub documents: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_collapse_runs() {
+        assert_eq!(shape("RE-2024-0042"), "A-9-9");
+        assert_eq!(shape("DE 123 456"), "A9");
+        assert_eq!(shape("4711"), "9");
+    }
+
+    #[test]
+    fn confidence_rises_with_agreement_and_falls_with_contradiction() {
+        let mut m = FieldMemory {
+            page: 0,
+            anchor: None,
+            rel_box: [0.0; 4],
+            width_units: 1.0,
+            height_units: 1.0,
+            shape: "9".into(),
+            hits: 1,
+            misses: 0,
+        };
+        let one = m.confidence();
+        m.hits = 3;
+        assert!(m.confidence() > one);
+        m.misses = 3;
+        assert!(m.confidence() < 0.6);
+    }
+}

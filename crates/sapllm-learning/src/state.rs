@@ -1,0 +1,373 @@
+//! The learned state: supplier memories and the online re-ranker, one serialisable value per
+//! version, and its use by the pipeline.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sapllm_core::{Candidate, FieldKey, FieldValue, Page, Producer, Provenance, SourceKind};
+use sapllm_pipeline::extraction::{
+    CandidateRow, ExtractionInput, GROUP_FEATURES, candidate_rows,
+};
+use sapllm_pipeline::learned::LearnedState;
+use serde::{Deserialize, Serialize};
+
+use crate::memory::{self, LayoutMemory};
+use crate::reranker::{LabelledRow, OnlineReranker, Step};
+use crate::supplier::{fingerprint, similarity, supplier_keys};
+use crate::{Example, LearningError};
+
+/// Schema of the state and of export files.
+pub const STATE_SCHEMA: &str = "sapllm-learned/1";
+
+/// Layouts at least this similar are the same layout.
+const SAME_LAYOUT: f32 = 0.5;
+/// Without a key match, a layout this similar identifies the supplier.
+const LAYOUT_IDENTIFIES: f32 = 0.7;
+
+/// Everything remembered about one supplier.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SupplierMemory {
+    /// Hashed identity keys (VAT ID, IBAN, name).
+    pub keys: BTreeSet<String>,
+    pub layouts: Vec<LayoutMemory>,
+    pub documents: u32,
+}
+
+/// All that was learned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LearningState {
+    pub schema: String,
+    pub suppliers: Vec<SupplierMemory>,
+    pub reranker: OnlineReranker,
+    pub examples: u32,
+}
+
+impl Default for LearningState {
+    fn default() -> Self {
+        Self {
+            schema: STATE_SCHEMA.into(),
+            suppliers: Vec::new(),
+            reranker: OnlineReranker::default(),
+            examples: 0,
+        }
+    }
+}
+
+/// What one update did.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct UpdateReport {
+    /// Why nothing was learned, if so.
+    pub skipped: Option<String>,
+    pub new_supplier: bool,
+    pub new_layout: bool,
+    pub fields_remembered: usize,
+    pub fields_confirmed: usize,
+    pub reranker_rows: usize,
+    pub reranker_step: f32,
+    pub reranker_capped: bool,
+}
+
+/// A match of a document against the memory.
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    supplier: usize,
+    layout: Option<usize>,
+    similarity: f32,
+}
+
+impl LearningState {
+    fn find(&self, keys: &[String], fp: &BTreeSet<u64>) -> Option<Match> {
+        let by_key = self
+            .suppliers
+            .iter()
+            .position(|s| keys.iter().any(|k| s.keys.contains(k)));
+        if let Some(si) = by_key {
+            let best = self.suppliers[si]
+                .layouts
+                .iter()
+                .enumerate()
+                .map(|(li, l)| (li, similarity(&l.fingerprint, fp)))
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            return Some(match best {
+                Some((li, sim)) if sim >= SAME_LAYOUT => Match {
+                    supplier: si,
+                    layout: Some(li),
+                    similarity: sim,
+                },
+                _ => Match {
+                    supplier: si,
+                    layout: None,
+                    similarity: 0.0,
+                },
+            });
+        }
+        self.suppliers
+            .iter()
+            .enumerate()
+            .flat_map(|(si, s)| {
+                s.layouts
+                    .iter()
+                    .enumerate()
+                    .map(move |(li, l)| (si, li, similarity(&l.fingerprint, fp)))
+            })
+            .filter(|(_, _, sim)| *sim >= LAYOUT_IDENTIFIES)
+            .max_by(|a, b| a.2.total_cmp(&b.2))
+            .map(|(si, li, sim)| Match {
+                supplier: si,
+                layout: Some(li),
+                similarity: sim,
+            })
+    }
+
+    /// Learns from one approved document. `base` gives the serving extractor's score of
+    /// candidate-group feature rows (the trained ranker's, or the rules'), which the
+    /// re-ranker corrects.
+    pub fn learn(&mut self, ex: &Example, base: &dyn Fn(&[CandidateRow]) -> Vec<f32>) -> UpdateReport {
+        let mut report = UpdateReport::default();
+        if ex.checked.is_empty() {
+            report.skipped = Some("approved without any field checked: nothing is learned".into());
+            return report;
+        }
+        let keys = supplier_keys(&ex.fields);
+        let fp = fingerprint(&ex.pages);
+        if keys.is_empty() && fp.is_empty() {
+            report.skipped = Some("the supplier cannot be identified".into());
+            return report;
+        }
+        let m = self.find(&keys, &fp);
+        let si = match m {
+            Some(m) => m.supplier,
+            None => {
+                self.suppliers.push(SupplierMemory::default());
+                report.new_supplier = true;
+                self.suppliers.len() - 1
+            }
+        };
+        let supplier_id = keys.first().cloned().unwrap_or_else(|| format!("layout-{si}"));
+        let sup = &mut self.suppliers[si];
+        sup.keys.extend(keys.iter().cloned());
+        sup.documents += 1;
+        let li = match m.and_then(|m| m.layout) {
+            Some(li) => li,
+            None => {
+                sup.layouts.push(LayoutMemory {
+                    fingerprint: fp.clone(),
+                    fields: BTreeMap::new(),
+                    documents: 0,
+                });
+                report.new_layout = true;
+                sup.layouts.len() - 1
+            }
+        };
+        let layout = &mut sup.layouts[li];
+        layout.documents += 1;
+        // Keep the fingerprint current: the latest document of a layout describes it best.
+        layout.fingerprint = fp;
+        for c in &ex.checked {
+            let want = c.field.normalisation().apply(&c.value.to_plain());
+            let recalled = layout.fields.get(&c.field).and_then(|mem| {
+                memory::locate(&ex.pages, mem)
+                    .and_then(|(_, _, text, _)| memory::parse_as(c.field, &text, mem))
+                    .and_then(|v| c.field.normalisation().apply(&v.to_plain()))
+            });
+            let agrees = recalled.is_some() && recalled == want;
+            match (layout.fields.get_mut(&c.field), c.page, c.bbox) {
+                (Some(mem), _, _) if agrees => {
+                    mem.hits += 1;
+                    report.fields_confirmed += 1;
+                }
+                (_, Some(p), Some(b)) => {
+                    if let Some(page) = ex.pages.iter().find(|pg| pg.index == p) {
+                        let mut fresh = memory::learn(page, &b, &c.value.to_plain());
+                        // Carry the record of contradictions: a memory that keeps changing
+                        // stays less confident.
+                        if let Some(old) = layout.fields.get(&c.field) {
+                            fresh.misses = old.misses + u32::from(c.corrected);
+                        }
+                        layout.fields.insert(c.field, fresh);
+                        report.fields_remembered += 1;
+                    }
+                }
+                (Some(mem), _, _) => mem.misses += 1,
+                _ => {}
+            }
+        }
+        // The re-ranker: candidate groups of the checked fields, right or wrong.
+        let rows = candidate_rows(&ExtractionInput {
+            pages: &ex.pages,
+            doc_type: ex.doc_type,
+            learned: None,
+        });
+        let checked: BTreeMap<FieldKey, Option<String>> = ex
+            .checked
+            .iter()
+            .map(|c| (c.field, c.field.normalisation().apply(&c.value.to_plain())))
+            .collect();
+        let rows: Vec<CandidateRow> = rows
+            .into_iter()
+            .filter(|r| checked.contains_key(&r.field))
+            .collect();
+        let bases = base(&rows);
+        let labelled: Vec<LabelledRow> = rows
+            .iter()
+            .zip(bases)
+            .map(|(r, b)| LabelledRow {
+                right: checked[&r.field].is_some()
+                    && r.field.normalisation().apply(&r.value.to_plain()) == checked[&r.field],
+                features: r.features.clone(),
+                base: b,
+            })
+            .collect();
+        report.reranker_rows = labelled.len();
+        let Step { moved, capped } = self.reranker.update(&labelled, &supplier_id, &ex.session);
+        report.reranker_step = moved;
+        report.reranker_capped = capped;
+        self.examples += 1;
+        report
+    }
+
+    /// The state as a file to share: labels, formats, positions, hashed supplier keys and the
+    /// re-ranker's weights — no values, amounts, names or IBANs (none are stored at all).
+    pub fn export(&self) -> Result<String, LearningError> {
+        let mut s = self.clone();
+        // Who taught what stays on this workstation.
+        s.reranker.moved_by_session.clear();
+        serde_json::to_string_pretty(&s).map_err(|e| LearningError::BadState(e.to_string()))
+    }
+
+    /// The whole state, as the store keeps each version.
+    pub fn export_full(&self) -> Result<String, LearningError> {
+        serde_json::to_string(self).map_err(|e| LearningError::BadState(e.to_string()))
+    }
+
+    /// Reads an exported state (or a stored version).
+    pub fn import(text: &str) -> Result<Self, LearningError> {
+        let s: LearningState =
+            serde_json::from_str(text).map_err(|e| LearningError::BadState(e.to_string()))?;
+        if s.schema != STATE_SCHEMA {
+            return Err(LearningError::BadState(format!(
+                "schema '{}' is not {STATE_SCHEMA}",
+                s.schema
+            )));
+        }
+        if s.reranker.weights.len() != GROUP_FEATURES {
+            return Err(LearningError::BadState(format!(
+                "re-ranker has {} weights, this build uses {GROUP_FEATURES} features",
+                s.reranker.weights.len()
+            )));
+        }
+        Ok(s)
+    }
+
+    /// Merges another state's supplier memories into this one (team sharing): suppliers
+    /// matched by key gain the other's layouts they do not have; the re-ranker stays.
+    pub fn merge_suppliers(&mut self, other: &LearningState) -> usize {
+        let mut added = 0;
+        for s in &other.suppliers {
+            match self
+                .suppliers
+                .iter_mut()
+                .find(|x| x.keys.intersection(&s.keys).next().is_some())
+            {
+                Some(x) => {
+                    x.keys.extend(s.keys.iter().cloned());
+                    for l in &s.layouts {
+                        if !x
+                            .layouts
+                            .iter()
+                            .any(|y| similarity(&y.fingerprint, &l.fingerprint) >= SAME_LAYOUT)
+                        {
+                            x.layouts.push(l.clone());
+                            added += 1;
+                        }
+                    }
+                }
+                None => {
+                    self.suppliers.push(s.clone());
+                    added += s.layouts.len();
+                }
+            }
+        }
+        added
+    }
+}
+
+/// One serving version of the state, as the pipeline sees it.
+#[derive(Debug, Clone)]
+pub struct LearnedSnapshot {
+    pub version: u64,
+    pub state: LearningState,
+}
+
+impl LearnedState for LearnedSnapshot {
+    fn label(&self) -> String {
+        format!("learned/{}", self.version)
+    }
+
+    fn rerank(&self, features: &[f32], rows: usize) -> Vec<f32> {
+        if self.state.reranker.updates == 0 || rows == 0 {
+            return vec![0.0; rows];
+        }
+        features
+            .chunks(GROUP_FEATURES)
+            .take(rows)
+            .map(|r| self.state.reranker.delta(r))
+            .collect()
+    }
+
+    fn recall(
+        &self,
+        pages: &[Page],
+        extraction: &sapllm_pipeline::extraction::Extraction,
+    ) -> Vec<(FieldKey, Candidate)> {
+        let fields: BTreeMap<FieldKey, FieldValue> = extraction
+            .fields
+            .iter()
+            .map(|(k, f)| (*k, f.value.clone()))
+            .collect();
+        let keys = supplier_keys(&fields);
+        let fp = fingerprint(pages);
+        let Some(m) = self.state.find(&keys, &fp) else {
+            return Vec::new();
+        };
+        let Some(li) = m.layout else {
+            return Vec::new();
+        };
+        let layout = &self.state.suppliers[m.supplier].layouts[li];
+        let producer = Producer::new("learned.supplier-memory", &self.version.to_string());
+        let mut out = Vec::new();
+        for (field, mem) in &layout.fields {
+            let Some((page, words, text, bbox)) = memory::locate(pages, mem) else {
+                continue;
+            };
+            let Some(value) = memory::parse_as(*field, &text, mem) else {
+                continue;
+            };
+            let place = match &mem.anchor {
+                Some(a) if a.same_line => format!("right of the label '{}'", a.label),
+                Some(a) => format!("below the label '{}'", a.label),
+                None => "at the remembered place on the page".to_owned(),
+            };
+            out.push((
+                *field,
+                Candidate {
+                    value,
+                    confidence: mem.confidence(),
+                    provenance: Provenance {
+                        source: SourceKind::Learned,
+                        page: Some(page),
+                        bbox: Some(bbox),
+                        words,
+                        raw: text,
+                        producer: producer.clone(),
+                        explanation: format!(
+                            "learned from {} approved document(s) of this supplier: {place} (layout match {:.2})",
+                            mem.hits,
+                            m.similarity
+                        ),
+                    },
+                },
+            ));
+        }
+        out
+    }
+}
