@@ -1,7 +1,7 @@
 // A minimal W3C WebDriver client over fetch: just what the end-to-end test needs. Spoken to
 // tauri-driver, which starts the app and forwards to WebKitWebDriver.
 
-const ELEMENT = 'element-6066-11e4-a52e-4a52e4a52e4a';
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 export class WebDriver {
   constructor(base, sessionId) {
@@ -28,12 +28,12 @@ export class WebDriver {
 
   async findAll(css) {
     const els = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
-    return els.map((e) => new Element(this, e[ELEMENT]));
+    return els.map((e) => new Element(this, elementId(e, css)));
   }
 
   async find(css) {
     const el = await this.cmd('POST', '/element', { using: 'css selector', value: css });
-    return new Element(this, el[ELEMENT]);
+    return new Element(this, elementId(el, css));
   }
 
   /** Polls until `css` matches at least `min` elements; returns them. */
@@ -87,14 +87,36 @@ export class WebDriver {
   }
 }
 
+function elementId(e, css) {
+  const id = e && (e[ELEMENT] ?? e.ELEMENT);
+  if (!id) throw new Error(`no element reference for '${css}' in ${JSON.stringify(e)}`);
+  return id;
+}
+
 export class Element {
   constructor(driver, id) {
     this.driver = driver;
     this.id = id;
     this.ref = { [ELEMENT]: id };
   }
+  /** A real WebDriver click (pointer at the element's centre). */
   click() {
     return this.driver.cmd('POST', `/element/${this.id}/click`, {});
+  }
+  /**
+   * A real click where WebKitWebDriver can do one; SVG shapes it reports as "not
+   * interactable" get the same DOM click event dispatched in the page instead.
+   */
+  async clickShape() {
+    try {
+      await this.click();
+    } catch (e) {
+      if (!String(e.message).includes('not interactable')) throw e;
+      await this.driver.exec(
+        `arguments[0].dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, view: window }));`,
+        [this.ref],
+      );
+    }
   }
   text() {
     return this.driver.cmd('GET', `/element/${this.id}/text`);

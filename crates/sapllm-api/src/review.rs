@@ -421,6 +421,34 @@ impl PageCache {
     }
 }
 
+/// Rendered page images (PNG) of recent requests, by document, page and width: going back
+/// to a document, or the UI asking again after a re-layout, costs nothing.
+static IMAGE_CACHE: Mutex<VecDeque<(ImageKey, Arc<Vec<u8>>)>> = Mutex::new(VecDeque::new());
+
+/// How many rendered pages are kept (a few MB at screen widths).
+const IMAGE_CACHE_PAGES: usize = 24;
+
+type ImageKey = (ContentHash, u32, u32);
+
+fn cached_image(key: &ImageKey) -> Option<Arc<Vec<u8>>> {
+    let mut c = IMAGE_CACHE.lock().ok()?;
+    let at = c.iter().position(|(k, _)| k == key)?;
+    let hit = c.remove(at)?;
+    let png = hit.1.clone();
+    c.push_back(hit);
+    Some(png)
+}
+
+fn cache_image(key: ImageKey, png: Arc<Vec<u8>>) {
+    if let Ok(mut c) = IMAGE_CACHE.lock() {
+        c.retain(|(k, _)| *k != key);
+        c.push_back((key, png));
+        while c.len() > IMAGE_CACHE_PAGES {
+            c.pop_front();
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Use cases
 
@@ -637,6 +665,10 @@ impl Api {
         let doc = self.store.document(&hash).await?;
         let bytes = self.store.original_bytes(&hash).await?;
         let width_px = width_px.clamp(64, 4000);
+        let key: ImageKey = (hash.clone(), page, width_px);
+        if let Some(png) = cached_image(&key) {
+            return Ok(png.as_ref().clone());
+        }
         let pdfium = self.settings.pdfium_path.clone();
         let kind = doc.file_kind;
         let pages = self.pages_of(&hash, kind).await?;
@@ -644,7 +676,7 @@ impl Api {
             .get(page as usize)
             .map(|p| p.width)
             .ok_or_else(|| ApiError::new("not_found", format!("page {page} not found")))?;
-        tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
+        let png = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
             let img = match kind {
                 FileKind::Pdf => {
                     let engine = PdfEngine::global(pdfium.as_deref())?;
@@ -680,7 +712,9 @@ impl Api {
             Ok(out.into_inner())
         })
         .await
-        .map_err(|e| ApiError::new("engine", format!("rendering stopped: {e}")))?
+        .map_err(|e| ApiError::new("engine", format!("rendering stopped: {e}")))??;
+        cache_image(key, Arc::new(png.clone()));
+        Ok(png)
     }
 
     /// Applies a clerk's correction: the value (parsed by the field's kind) replaces the field
