@@ -11,6 +11,8 @@ APT_PACKAGES=(
   libayatana-appindicator3-dev librsvg2-dev pkg-config
   # real-window tests
   xvfb xauth imagemagick webkit2gtk-driver fonts-dejavu-core dbus-x11 at-spi2-core sqlite3
+  # the UI's browser tests (Playwright drives this Chromium)
+  chromium
 )
 
 missing=()
