@@ -43,6 +43,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(v) = take("--stretch") {
         config.stretch_contrast = v == "1";
     }
+    if let Some(v) = take("--ink") {
+        config.ink_refine = v == "1";
+    }
     if let Some(v) = take("--latin") {
         config.latin_only = v == "1";
     }

@@ -112,6 +112,10 @@ pub struct DecodedChar {
     pub text: String,
     pub step: usize,
     pub prob: f32,
+    /// Highest probability the space class had at the steps between the previous character
+    /// and this one (0 when there were none): weak evidence of a word gap the greedy path
+    /// did not take.
+    pub space_before: f32,
 }
 
 /// A decoded text line.
@@ -195,6 +199,8 @@ pub fn greedy_decode(probs: &[f32], steps: usize, classes: usize, dict: &Diction
             .collect(),
         None => (0..classes).collect(),
     };
+    let space = dict.symbols.iter().position(|s| s == " ");
+    let mut space_since = 0.0f32;
     for t in 0..steps {
         let Some(row) = probs.get(t * classes..(t + 1) * classes) else {
             break;
@@ -204,6 +210,7 @@ pub fn greedy_decode(probs: &[f32], steps: usize, classes: usize, dict: &Diction
         } else {
             softmax(row, &mut row_buf)
         };
+        let space_here = space.and_then(|i| row.get(i)).copied().unwrap_or(0.0);
         let (best, p) = allowed.iter().fold((0usize, f32::MIN), |acc, &i| {
             if row[i] > acc.1 { (i, row[i]) } else { acc }
         });
@@ -214,8 +221,12 @@ pub fn greedy_decode(probs: &[f32], steps: usize, classes: usize, dict: &Diction
                     text: s.to_owned(),
                     step: t,
                     prob: p,
+                    space_before: space_since,
                 });
             }
+            space_since = 0.0;
+        } else if best == 0 {
+            space_since = space_since.max(space_here);
         }
         prev = best;
     }

@@ -18,6 +18,7 @@ pub mod db;
 pub mod degrade;
 pub mod deskew;
 mod error;
+pub mod ink;
 pub mod input;
 pub mod metrics;
 pub mod model;

@@ -24,6 +24,7 @@ use crate::catalog::{Catalog, FoundModel};
 use crate::ctc::{Dictionary, greedy_decode, is_latin_symbol};
 use crate::db::{DbParams, TextBox, boxes_from_map};
 use crate::deskew;
+use crate::ink::{self, CropInk};
 use crate::recognizer::{OcrPage, TextRecognizer, pixels_to_points};
 use crate::runtime::{self, RuntimeInfo};
 
@@ -69,6 +70,9 @@ pub struct OcrConfig {
     pub rec_width_scale: f32,
     /// Stretch each line crop's contrast before recognition (faded scans).
     pub stretch_contrast: bool,
+    /// Check each decoded line against its crop's ink: dropped word spaces, middle dots
+    /// (see `ink`).
+    pub ink_refine: bool,
 }
 
 impl OcrConfig {
@@ -94,6 +98,7 @@ impl OcrConfig {
             // Measured on the scanned gallery: CER 3.88 % with, 3.59 % without (the
             // recogniser copes with faded crops better than with stretched noise).
             stretch_contrast: false,
+            ink_refine: true,
         }
     }
 
@@ -252,46 +257,90 @@ impl OcrEngine {
         let (sw, sh) = small_size(w, h);
         let mut small = downscale(image, sw, sh);
 
-        // 1. Orientation: the full page is turned only when the model is sure.
+        // 1. Orientation: the full page is turned only when the model is sure. Without the
+        // model, or when it is unsure, the page is checked for being upside down by reading
+        // a few lines both ways (below, after detection).
         let mut orientation = 0u16;
         let mut turned: Option<RgbImage> = None;
+        let mut settled = false;
         if let Some(ori) = &self.ori {
             let t0 = Instant::now();
-            orientation = self.orientation(ori, &small)?;
-            let turn = |img: &RgbImage| match orientation {
-                90 => Some(imageops::rotate270(img)),
-                180 => Some(imageops::rotate180(img)),
-                270 => Some(imageops::rotate90(img)),
-                _ => None,
-            };
-            if let Some(p) = turn(image) {
-                turned = Some(p);
-                if let Some(s) = turn(&small) {
-                    small = s;
-                }
+            let (angle, sure) = self.orientation(ori, &small)?;
+            settled = sure;
+            if sure && angle != 0 {
+                orientation = angle;
+                turned = Some(turn(image, angle));
+                small = turn(&small, angle);
             }
             t.orientation = t0.elapsed();
+        }
+
+        // 2.–3. Deskew and detection.
+        let (mut skew, mut lines) =
+            self.locate(turned.as_ref().unwrap_or(image), &small, &mut t)?;
+        if !settled {
+            let t0 = Instant::now();
+            let page = turned.as_ref().unwrap_or(image);
+            if self.upside_down(page, &lines)? {
+                orientation = (orientation + 180) % 360;
+                turned = Some(turn(page, 180));
+                small = turn(&small, 180);
+                (skew, lines) = self.locate(turned.as_ref().unwrap_or(image), &small, &mut t)?;
+            }
+            t.orientation += t0.elapsed();
         }
         let page = turned.as_ref().unwrap_or(image);
         let (pw, ph) = page.dimensions();
 
-        // 2. Deskew: measured and undone on the small copy only; recognition samples the
-        // full page along the rotated boxes, so the full page is never resampled.
+        // 4. Recognition.
+        let t0 = Instant::now();
+        let words = self.recognize_lines(page, &lines, dpi)?;
+        t.recognition = t0.elapsed();
+        t.lines = lines.len();
+        t.total = start.elapsed();
+        t.cpu = thread_cpu_time()
+            .zip(cpu_start)
+            .map(|(b, a)| b.saturating_sub(a));
+
+        let size = pixels_to_points(0.0, 0.0, pw as f32, ph as f32, dpi);
+        Ok((
+            OcrPage {
+                words,
+                width: size.width(),
+                height: size.height(),
+                orientation,
+                skew_degrees: skew,
+            },
+            t,
+        ))
+    }
+
+    /// Deskew (measured on the small copy) and detection: the text lines, each with its box in
+    /// the upright, deskewed frame and on `page` as it lies, and the skew removed.
+    fn locate(
+        &self,
+        page: &RgbImage,
+        small: &RgbImage,
+        t: &mut OcrTimings,
+    ) -> Result<(f32, Vec<Line>), MlError> {
+        let (pw, ph) = page.dimensions();
+        // Measured and undone on the small copy only; recognition samples the full page
+        // along the rotated boxes, so the full page is never resampled.
         let mut skew = 0.0f32;
+        let mut straight: Option<RgbImage> = None;
         if self.config.deskew {
             let t0 = Instant::now();
-            skew = deskew::estimate_skew(&imageops::grayscale(&small), deskew::MAX_SKEW_DEGREES);
+            skew = deskew::estimate_skew(&imageops::grayscale(small), deskew::MAX_SKEW_DEGREES);
             if skew.abs() >= deskew::MIN_CORRECTION_DEGREES {
-                small = deskew::rotate(&small, -skew);
+                straight = Some(deskew::rotate(small, -skew));
             } else {
                 skew = 0.0;
             }
-            t.deskew = t0.elapsed();
+            t.deskew += t0.elapsed();
         }
-
-        // 3. Detection on the inked part of the small copy.
+        let small = straight.as_ref().unwrap_or(small);
         let t0 = Instant::now();
-        let found = self.detect(&small)?;
+        let found = self.detect(small)?;
         let (fx, fy) = (
             pw as f32 / small.width() as f32,
             ph as f32 / small.height() as f32,
@@ -319,34 +368,64 @@ impl OcrEngine {
                 Line { frame, sample }
             })
             .collect();
-        t.detection = t0.elapsed();
+        t.detection += t0.elapsed();
+        Ok((skew, lines))
+    }
 
-        // 4. Recognition.
-        let t0 = Instant::now();
-        let words = self.recognize_lines(page, &lines, dpi)?;
-        t.recognition = t0.elapsed();
-        t.lines = lines.len();
-        t.total = start.elapsed();
-        t.cpu = thread_cpu_time()
-            .zip(cpu_start)
-            .map(|(b, a)| b.saturating_sub(a));
+    /// Whether the page reads better turned by 180°: the widest lines (up to
+    /// [`FLIP_CHECK_LINES`]) are recognised as they lie and turned (the same box sampled from
+    /// its opposite corner), and the mean character probabilities compared. Text read upside
+    /// down still decodes to something, but with clearly lower confidence.
+    fn upside_down(&self, page: &RgbImage, lines: &[Line]) -> Result<bool, MlError> {
+        let mut widest: Vec<&Line> = lines
+            .iter()
+            .filter(|l| l.sample.height() >= 4.0 && l.sample.width() >= 2.0 * l.sample.height())
+            .collect();
+        widest.sort_by(|a, b| b.sample.width().total_cmp(&a.sample.width()));
+        widest.truncate(FLIP_CHECK_LINES);
+        if widest.is_empty() {
+            return Ok(false);
+        }
+        let (mut upright, mut flipped) = (0.0f32, 0.0f32);
+        for l in &widest {
+            let [tl, tr, br, bl] = l.sample.corners;
+            let turned = TextBox {
+                corners: [br, bl, tl, tr],
+                score: l.sample.score,
+            };
+            upright += self.read_line(page, &l.sample)?;
+            flipped += self.read_line(page, &turned)?;
+        }
+        let n = widest.len() as f32;
+        let (upright, flipped) = (upright / n, flipped / n);
+        tracing::debug!(upright, flipped, "upside-down check");
+        Ok(flipped > upright + FLIP_MARGIN)
+    }
 
-        let size = pixels_to_points(0.0, 0.0, pw as f32, ph as f32, dpi);
-        Ok((
-            OcrPage {
-                words,
-                width: size.width(),
-                height: size.height(),
-                orientation,
-                skew_degrees: skew,
-            },
-            t,
-        ))
+    /// Mean character probability of one line read from `page` along `b`.
+    fn read_line(&self, page: &RgbImage, b: &TextBox) -> Result<f32, MlError> {
+        let ratio = (b.width() / b.height().max(1.0)).min(REC_MAX_RATIO);
+        let w = ((REC_HEIGHT as f32 * ratio).ceil() as u32).max(8);
+        let mut input = Array4::<f32>::zeros((1, 3, REC_HEIGHT as usize, w as usize));
+        sample_line(&mut input, 0, page, b, w, self.config.stretch_contrast);
+        let mut sess = self
+            .rec
+            .lock()
+            .map_err(|_| MlError::Inference("recognition session poisoned".into()))?;
+        let out = sess.run(ort::inputs![TensorRef::from_array_view(&input)?])?;
+        let (shape, data) = out[0].try_extract_tensor::<f32>()?;
+        let dims: Vec<usize> = shape.iter().map(|&d| d.max(0) as usize).collect();
+        let [_, steps, classes] = dims.as_slice() else {
+            return Err(MlError::BadModel(format!(
+                "recogniser output shape {dims:?}"
+            )));
+        };
+        Ok(greedy_decode(data, *steps, *classes, &self.dict).confidence())
     }
 
     /// Clockwise rotation the page has (0/90/180/270). Below 0.9 confidence the page is taken
     /// as it lies: turning a correct page is worse than leaving a turned one.
-    fn orientation(&self, ori: &Mutex<Session>, image: &RgbImage) -> Result<u16, MlError> {
+    fn orientation(&self, ori: &Mutex<Session>, image: &RgbImage) -> Result<(u16, bool), MlError> {
         // As the model was trained: short side to 256, centre crop 224, ImageNet statistics.
         let (w, h) = image.dimensions();
         let s = 256.0 / w.min(h) as f32;
@@ -372,11 +451,11 @@ impl OcrEngine {
             .enumerate()
             .max_by(|a, b| a.1.total_cmp(&b.1))
         else {
-            return Ok(0);
+            return Ok((0, false));
         };
         let angle = [0u16, 90, 180, 270].get(best).copied().unwrap_or(0);
         tracing::debug!(angle, p, "page orientation");
-        Ok(if p >= 0.9 { angle } else { 0 })
+        Ok((angle, p >= 0.9))
     }
 
     /// Text boxes in the coordinates of `small`. Only the inked area (plus a margin) goes
@@ -498,13 +577,24 @@ impl OcrEngine {
                 (lines, steps)
             };
             for ((k, &i), decoded) in chunk.iter().enumerate().zip(decoded_lines) {
-                let Some(decoded) = decoded else {
+                let Some(mut decoded) = decoded else {
                     continue;
                 };
+                if self.config.ink_refine {
+                    let wk = widths[k] as usize;
+                    if let Some(ink) = crop_ink(&input, k, wk) {
+                        ink::refine(&mut decoded, &ink, bw as f32 / steps as f32);
+                    }
+                }
                 if decoded.chars.is_empty() || decoded.confidence() < self.config.drop_score {
                     continue;
                 }
                 let step_px = bw as f32 / steps as f32;
+                // A ruling line the detector took for text ("------", or "- - - -" once
+                // gaps became spaces) is not words.
+                if is_rule(&decoded.text().replace(' ', "")) {
+                    continue;
+                }
                 let line_words = decoded
                     .words()
                     .into_iter()
@@ -544,18 +634,49 @@ impl OcrEngine {
 }
 
 impl TextRecognizer for OcrEngine {
+    /// `ocr.<model>/<package>-<version> det:<sha256[..12]> rec:<sha256[..12]>`, plus the
+    /// orientation model's when it is used: the exact weights that read a document.
     fn name(&self) -> String {
-        format!(
-            "ocr.{}/{}",
-            self.info.model.name,
-            self.info.model.source.replace(' ', "-")
-        )
+        let short = |model: &str, file: &str| {
+            crate::catalog::pins()
+                .into_iter()
+                .find(|p| p.model == model && p.file == file)
+                .map(|p| p.sha256.chars().take(12).collect::<String>())
+                .unwrap_or_else(|| "unpinned".into())
+        };
+        let m = &self.info.model.name;
+        let mut name = format!(
+            "ocr.{m}/{} det:{} rec:{}",
+            self.info.model.source.replace(' ', "-"),
+            short(m, "det.onnx"),
+            short(m, "rec.onnx")
+        );
+        if let Some(o) = &self.info.orientation {
+            name.push_str(&format!(" ori:{}", short(&o.name, "doc_ori.onnx")));
+        }
+        name
     }
 
     fn recognize(&self, image: &RgbImage, dpi: f32, page_index: u32) -> Result<OcrPage, MlError> {
         self.recognize_timed(image, dpi, page_index).map(|(p, _)| p)
     }
 }
+
+/// The page turned clockwise by `angle` degrees' worth of correction, as the orientation
+/// step applies it (90 → a quarter turn counter-clockwise, and so on).
+fn turn(img: &RgbImage, angle: u16) -> RgbImage {
+    match angle {
+        90 => imageops::rotate270(img),
+        180 => imageops::rotate180(img),
+        270 => imageops::rotate90(img),
+        _ => img.clone(),
+    }
+}
+
+/// Lines compared both ways up by the upside-down check.
+const FLIP_CHECK_LINES: usize = 6;
+/// How much more confident the turned reading must be (mean character probability).
+const FLIP_MARGIN: f32 = 0.1;
 
 /// A run of dashes or equals signs: a ruling line the detector took for text, not a word.
 fn is_rule(text: &str) -> bool {
@@ -755,6 +876,21 @@ fn sample_line(
             }
         }
     }
+}
+
+/// The grey levels (0–255) of batch item `k`'s first `w` columns, back from the normalised
+/// BGR input, binarised for the ink checks.
+fn crop_ink(input: &Array4<f32>, k: usize, w: usize) -> Option<CropInk> {
+    let h = REC_HEIGHT as usize;
+    let (mean, std) = HALF;
+    let mut grey = vec![0.0f32; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            let v = |c: usize| (input[[k, c, y, x]] * std[c] + mean[c]) * 255.0;
+            grey[y * w + x] = 0.114 * v(0) + 0.587 * v(1) + 0.299 * v(2);
+        }
+    }
+    CropInk::new(&grey, w, h)
 }
 
 /// 2nd and 98th percentile of the grey levels of a crop; the full range when the crop has

@@ -2,7 +2,7 @@
 //! page space. The ONNX engine implements it; tests use fakes.
 
 use image::RgbImage;
-use sapllm_core::{BBox, Page, SourceKind, Word};
+use sapllm_core::{BBox, Line, Page, SourceKind, Word};
 
 use crate::MlError;
 
@@ -21,7 +21,8 @@ pub struct PageImage {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OcrPage {
     /// Words in page space: points, origin top-left, y down, in the frame of the upright and
-    /// deskewed page (see `orientation` and `skew_degrees`).
+    /// deskewed page (see `orientation` and `skew_degrees`; [`OcrPage::into_page`] maps them
+    /// back onto the page as given).
     pub words: Vec<Word>,
     /// Page size in points after turning it upright.
     pub width: f32,
@@ -33,18 +34,91 @@ pub struct OcrPage {
 }
 
 impl OcrPage {
-    /// The page as the pipeline sees it: words, lines (same grouping as text-layer words),
-    /// `text_source = Ocr`.
+    /// The page as the pipeline sees it: words and lines in the convention of text-layer
+    /// words — points, top-left, on the page as it was given (before turning and deskewing),
+    /// so boxes drawn over the rendered original land on the ink — with `text_source = Ocr`.
+    ///
+    /// Lines are grouped in the upright, deskewed frame (where a line is horizontal) and keep
+    /// that reading order; only the boxes are mapped back.
     pub fn into_page(self, index: u32) -> Page {
-        let lines = sapllm_document::layout::lines_from_words(&self.words);
+        let upright = sapllm_document::layout::lines_from_words(&self.words);
+        let (width, height) = self.original_size();
+        let words: Vec<Word> = self
+            .words
+            .iter()
+            .map(|w| Word {
+                text: w.text.clone(),
+                bbox: self.box_to_original(&w.bbox),
+                confidence: w.confidence,
+            })
+            .collect();
+        let lines = upright
+            .into_iter()
+            .map(|l| {
+                let bbox = l
+                    .words
+                    .iter()
+                    .filter_map(|&i| words.get(i as usize))
+                    .map(|w| w.bbox)
+                    .reduce(|a, b| a.union(&b))
+                    .unwrap_or(l.bbox);
+                Line {
+                    words: l.words,
+                    bbox,
+                }
+            })
+            .collect();
         Page {
             index,
-            width: self.width,
-            height: self.height,
+            width,
+            height,
             text_source: SourceKind::Ocr,
-            words: self.words,
+            words,
             lines,
         }
+    }
+
+    /// Size in points of the page as it was given (width and height swap for quarter turns).
+    pub fn original_size(&self) -> (f32, f32) {
+        match self.orientation {
+            90 | 270 => (self.height, self.width),
+            _ => (self.width, self.height),
+        }
+    }
+
+    /// A point of the upright, deskewed frame (points) on the page as it was given.
+    pub fn to_original(&self, x: f32, y: f32) -> (f32, f32) {
+        // Undo the deskew: the upright frame is the turned page rotated by −skew about its
+        // centre (see `deskew::source_point`).
+        let (s, c) = (-self.skew_degrees).to_radians().sin_cos();
+        let (cx, cy) = (self.width / 2.0, self.height / 2.0);
+        let (dx, dy) = (x - cx, y - cy);
+        let (tx, ty) = (c * dx - s * dy + cx, s * dx + c * dy + cy);
+        // Undo the turn (the inverse of `imageops::rotate270/180/90` for 90/180/270).
+        let (w, h) = (self.width, self.height);
+        match self.orientation {
+            90 => (h - ty, tx),
+            180 => (w - tx, h - ty),
+            270 => (ty, w - tx),
+            _ => (tx, ty),
+        }
+    }
+
+    /// Axis-aligned bounds of a box of the upright frame on the page as it was given.
+    pub fn box_to_original(&self, b: &BBox) -> BBox {
+        if self.orientation == 0 && self.skew_degrees == 0.0 {
+            return *b;
+        }
+        let pts = [(b.x0, b.y0), (b.x1, b.y0), (b.x1, b.y1), (b.x0, b.y1)]
+            .map(|(x, y)| self.to_original(x, y));
+        let xs = pts.map(|p| p.0);
+        let ys = pts.map(|p| p.1);
+        BBox::new(
+            xs.iter().copied().fold(f32::MAX, f32::min),
+            ys.iter().copied().fold(f32::MAX, f32::min),
+            xs.iter().copied().fold(f32::MIN, f32::max),
+            ys.iter().copied().fold(f32::MIN, f32::max),
+        )
     }
 }
 

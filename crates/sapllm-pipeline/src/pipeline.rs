@@ -360,6 +360,7 @@ impl Pipeline {
                 if let (Some(l), false) = (&learned, exact) {
                     v.insert("learned".into(), l.label());
                 }
+                v.extend(preprocessing::ocr_version(&prepared, self.reader.as_ref()));
                 v
             },
             timings_us: timings,

@@ -240,6 +240,18 @@ fn preprocess_image(
     })
 }
 
+/// The `versions` entry of a document some of whose pages OCR read: component `ocr`, value
+/// the recogniser's name (model, package version, short checksums of its files). `None` when
+/// no page came from OCR, so digital documents do not depend on the OCR models' version.
+pub fn ocr_version(prepared: &Prepared, reader: &dyn PdfReader) -> Option<(String, String)> {
+    let ocr = reader.ocr()?;
+    prepared
+        .pages
+        .iter()
+        .any(|p| p.text_source == sapllm_core::SourceKind::Ocr && !p.words.is_empty())
+        .then(|| ("ocr".to_owned(), ocr.name()))
+}
+
 /// OCR of the PDF pages listed in `needs_ocr`; returns the pages that could not be read.
 fn ocr_pdf_pages(
     bytes: &[u8],

