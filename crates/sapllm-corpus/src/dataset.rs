@@ -523,6 +523,18 @@ pub fn generate_one(opts: &Options, index: usize) -> Generated {
     let doc = document(opts.seed, index, &opts.languages);
     let mut rng = Rng::derive(opts.seed, &format!("layout-{index}"));
     let family = *rng.pick(&families);
+    let prefix = format!("{index:05}");
+    generate_one_with(doc, family, rng, prefix)
+}
+
+/// Renders a given document model in `family`, drawing style choices from `rng`; the file
+/// stem starts with `prefix`.
+pub fn generate_one_with(
+    doc: Document,
+    family: FamilyRef,
+    mut rng: Rng,
+    prefix: String,
+) -> Generated {
     let rendered = render(&doc, family, &mut rng);
     let truth = GroundTruth::for_rendered(&doc, &rendered);
     let labels = label_words(
@@ -533,7 +545,7 @@ pub fn generate_one(opts: &Options, index: usize) -> Generated {
     );
     let pdf = layout::pdf_document(&doc, &rendered).to_bytes();
     let stem = format!(
-        "{index:05}-{}-{}-{}",
+        "{prefix}-{}-{}-{}",
         doc.language.code(),
         doc.doc_type.as_str().replace('_', "-"),
         family.id()
@@ -547,6 +559,23 @@ pub fn generate_one(opts: &Options, index: usize) -> Generated {
         labels,
         pdf,
     }
+}
+
+/// Writes a generated document's PDF, ground truth and word labels into `out`.
+pub fn write_generated(out: &Path, g: &Generated) -> Result<(), CorpusError> {
+    std::fs::create_dir_all(out).map_err(|source| CorpusError::Io {
+        path: out.to_owned(),
+        source,
+    })?;
+    write(&out.join(format!("{}.pdf", g.stem)), &g.pdf)?;
+    write(
+        &out.join(format!("{}.json", g.stem)),
+        g.truth.to_json().as_bytes(),
+    )?;
+    write(
+        &out.join(format!("{}.labels.json", g.stem)),
+        g.labels.to_json().as_bytes(),
+    )
 }
 
 /// A 3x3 box blur mixed in with weight `amount` (0..1).

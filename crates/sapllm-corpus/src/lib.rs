@@ -31,6 +31,7 @@ pub mod model;
 pub mod pdf;
 pub mod rng;
 pub mod samples;
+pub mod suppliers;
 pub mod words;
 
 use std::path::PathBuf;

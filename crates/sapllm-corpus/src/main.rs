@@ -46,6 +46,20 @@ enum Command {
     },
     /// Lists the layout families and which are held out for testing.
     Families,
+    /// Writes supplier groups (several invoices per supplier, same layout) for
+    /// `sapllm learn replay`.
+    Suppliers {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[arg(long, default_value = "test")]
+        split: String,
+        #[arg(long, default_value_t = 20)]
+        groups: usize,
+        #[arg(long, default_value_t = 4)]
+        per_supplier: usize,
+    },
     /// Writes one invoice per layout family and language, with ground truth.
     Gallery {
         #[arg(long)]
@@ -105,6 +119,23 @@ fn main() -> anyhow::Result<()> {
                 let split = if f.is_test() { "test " } else { "train" };
                 println!("{split}  {:<26} {}", f.id(), f.description());
             }
+        }
+        Command::Suppliers {
+            out,
+            seed,
+            split,
+            groups,
+            per_supplier,
+        } => {
+            let split: sapllm_corpus::dataset::Split =
+                split.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+            let n =
+                sapllm_corpus::suppliers::write_suppliers(&out, seed, split, groups, per_supplier)
+                    .with_context(|| format!("writing supplier groups to {}", out.display()))?;
+            println!(
+                "wrote {n} invoices of {groups} suppliers to {}",
+                out.display()
+            );
         }
         Command::Gallery { out, seed } => {
             let written = sapllm_corpus::samples::write_gallery(&out, seed)

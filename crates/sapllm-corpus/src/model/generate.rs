@@ -916,7 +916,6 @@ fn party_elsewhere(country: Country, pl: &Places, rng: &mut Rng, avoid: Option<&
     let tax_number = match country {
         // The US has no VAT; the employer identification number stands in for it.
         Country::Us => Some(format!("{}-{}", rng.range(10, 99), rng.digits(7))),
-        Country::Pl => Some(format!("REGON {}", rng.digits(9))),
         _ => None,
     };
     let domain = format!("{}.example", slug(base));
@@ -975,6 +974,18 @@ fn document_number(doc_type: DocType, country: Country, year: i32, rng: &mut Rng
             _ => format!("GS-{year}-{:04}", rng.range(1, 999)),
         },
         _ => match (country, rng.below(4)) {
+            // Local habits: Polish "FV/123/2024", Portuguese "FT 2024/123", Italian "123/2024",
+            // Spanish "A-2024-0123", Dutch "2024-0042", British "INV-001234".
+            (Country::Pl, 0 | 1) => format!("FV/{}/{year}", rng.range(1, 999)),
+            (Country::Pl, 2) => format!("{}/{:02}/{year}", rng.range(1, 999), rng.range(1, 12)),
+            (Country::Pt, 0 | 1) => format!("FT {year}/{}", rng.range(1, 9999)),
+            (Country::Pt, 2) => format!("FT A{yy}/{}", rng.range(1, 9999)),
+            (Country::It, 0 | 1) => format!("{}/{year}", rng.range(1, 999)),
+            (Country::It, 2) => format!("FPR {}/{yy}", rng.range(1, 999)),
+            (Country::Es, 0 | 1) => format!("A-{year}-{:04}", rng.range(1, 9999)),
+            (Country::Es, 2) => format!("F{yy}/{:05}", rng.range(1, 99999)),
+            (Country::Nl | Country::Be, 0 | 1) => format!("{year}-{:04}", rng.range(1, 9999)),
+            (Country::Gb | Country::Us, 0 | 1) => format!("INV-{:06}", rng.range(1, 99999)),
             (Country::Fr, 0 | 1) => format!("F{year}-{:04}", rng.range(1, 4999)),
             (Country::Fr, _) => format!("FA{yy}/{:05}", rng.range(1, 99999)),
             (_, 0) => format!("RE-{year}-{:05}", rng.range(1, 99999)),
