@@ -408,7 +408,9 @@ pub fn bench_ocr(
         Err(e) => Some(e.clone()),
     };
     Ok(OcrBenchReport {
-        model: info.model.name.clone(),
+        // The same identity results record (`versions["ocr"]`): model, package version and
+        // short checksums of the weights.
+        model: sapllm_ml::TextRecognizer::name(ocr.as_ref()),
         provider: info.provider.to_owned(),
         threads: info.threads,
         dpi: options.dpi,

@@ -116,6 +116,9 @@ pub struct DecodedChar {
     /// and this one (0 when there were none): weak evidence of a word gap the greedy path
     /// did not take.
     pub space_before: f32,
+    /// The runner-up symbol at the peak (blank excluded) and its probability: the other
+    /// reading of a confusable glyph (`l`/`1`, `O`/`0`), resolved by context later.
+    pub alt: Option<(String, f32)>,
 }
 
 /// A decoded text line.
@@ -211,9 +214,18 @@ pub fn greedy_decode(probs: &[f32], steps: usize, classes: usize, dict: &Diction
             softmax(row, &mut row_buf)
         };
         let space_here = space.and_then(|i| row.get(i)).copied().unwrap_or(0.0);
-        let (best, p) = allowed.iter().fold((0usize, f32::MIN), |acc, &i| {
-            if row[i] > acc.1 { (i, row[i]) } else { acc }
-        });
+        let (mut best, mut p, mut second, mut p2) = (0usize, f32::MIN, 0usize, f32::MIN);
+        for &i in &allowed {
+            let v = row[i];
+            if v > p {
+                if best != 0 {
+                    (second, p2) = (best, p);
+                }
+                (best, p) = (i, v);
+            } else if v > p2 && i != 0 {
+                (second, p2) = (i, v);
+            }
+        }
         // A repeated class is one character unless a blank separated the repeats.
         if best != 0 && best != prev {
             if let Some(s) = dict.symbol(best) {
@@ -222,6 +234,9 @@ pub fn greedy_decode(probs: &[f32], steps: usize, classes: usize, dict: &Diction
                     step: t,
                     prob: p,
                     space_before: space_since,
+                    alt: (second != 0)
+                        .then(|| dict.symbol(second).map(|a| (a.to_owned(), p2)))
+                        .flatten(),
                 });
             }
             space_since = 0.0;
@@ -231,6 +246,62 @@ pub fn greedy_decode(probs: &[f32], steps: usize, classes: usize, dict: &Diction
         prev = best;
     }
     Decoded { chars, steps }
+}
+
+/// Symbols that look alike and are told apart by their neighbours: a digit among lowercase
+/// letters is a letter (`Tota1` → `Total`), a letter among digits a digit (`2O24` → `2024`).
+/// Only when the model itself had the other reading as runner-up.
+const CONFUSABLE: &[(&str, &str)] = &[("1", "l"), ("0", "o"), ("0", "O"), ("5", "s"), ("1", "I")];
+
+/// Least runner-up probability for a confusable to be swapped by context.
+const ALT_MIN: f32 = 0.01;
+
+/// Resolves confusable glyphs by their neighbours within the word (see [`CONFUSABLE`]).
+/// Returns the number of characters changed.
+pub fn resolve_confusables(line: &mut Decoded) -> usize {
+    let n = line.chars.len();
+    let kind = |c: Option<&DecodedChar>| -> u8 {
+        // 1 lowercase letter, 2 digit, 0 other (space, punctuation, capital, none).
+        match c.and_then(|c| c.text.chars().next()) {
+            Some(ch) if ch.is_lowercase() => 1,
+            Some(ch) if ch.is_ascii_digit() => 2,
+            _ => 0,
+        }
+    };
+    let mut changes = Vec::new();
+    for i in 0..n {
+        let c = &line.chars[i];
+        let Some((alt, pa)) = &c.alt else {
+            continue;
+        };
+        if *pa < ALT_MIN {
+            continue;
+        }
+        let swap = CONFUSABLE
+            .iter()
+            .any(|&(d, l)| (c.text == d && alt == l) || (c.text == l && alt == d));
+        if !swap {
+            continue;
+        }
+        let (before, after) = (
+            kind(i.checked_sub(1).and_then(|j| line.chars.get(j))),
+            kind(line.chars.get(i + 1)),
+        );
+        let alt_is_digit = alt.chars().all(|ch| ch.is_ascii_digit());
+        let alt_is_lower = alt.chars().all(char::is_lowercase);
+        // Among letters: both sides lowercase, or a lowercase before and the word's end after
+        // (`mensue1`); among digits: both sides digits.
+        let word_end = line.chars.get(i + 1).is_none_or(|c| c.text == " ");
+        let letters = before == 1 && (after == 1 || word_end);
+        let digits = before == 2 && after == 2;
+        if (alt_is_lower && letters) || (alt_is_digit && digits) {
+            changes.push((i, alt.clone()));
+        }
+    }
+    for (i, alt) in &changes {
+        line.chars[*i].text.clone_from(alt);
+    }
+    changes.len()
 }
 
 /// Softmax of a row of logits into `buf`.
@@ -333,7 +404,40 @@ mod tests {
         let out = greedy_decode(&logits, 2, 6, &d);
         assert_eq!(out.text(), "a");
         assert!(out.chars[0].prob > 0.9 && out.chars[0].prob < 1.0);
+        assert_eq!(out.chars[0].alt.as_ref().map(|a| a.0.as_str()), Some("b"));
         // A truncated output decodes what is there instead of panicking.
         assert_eq!(greedy_decode(&logits[..8], 2, 6, &d).text(), "a");
+    }
+
+    #[test]
+    fn confusable_digits_and_letters_are_resolved_by_their_neighbours() {
+        let c = |t: &str, alt: Option<&str>| DecodedChar {
+            text: t.into(),
+            step: 0,
+            prob: 0.6,
+            space_before: 0.0,
+            alt: alt.map(|a| (a.to_owned(), 0.3)),
+        };
+        // "Tota1 2O24 F1" → "Total 2024 F1": the 1 after capital F stays (F1 is a code).
+        let mut line = Decoded {
+            chars: vec![
+                c("T", None),
+                c("o", None),
+                c("t", None),
+                c("a", None),
+                c("1", Some("l")),
+                c(" ", None),
+                c("2", None),
+                c("O", Some("0")),
+                c("2", None),
+                c("4", None),
+                c(" ", None),
+                c("F", None),
+                c("1", Some("l")),
+            ],
+            steps: 13,
+        };
+        assert_eq!(resolve_confusables(&mut line), 2);
+        assert_eq!(line.text(), "Total 2024 F1");
     }
 }

@@ -226,6 +226,7 @@ pub fn refine(line: &mut Decoded, ink: &CropInk, step_px: f32) -> usize {
                                 step,
                                 prob: p,
                                 space_before: 0.0,
+                                alt: None,
                             });
                         }
                         changes += 1;
@@ -238,6 +239,7 @@ pub fn refine(line: &mut Decoded, ink: &CropInk, step_px: f32) -> usize {
                             step: (prev.step + c.step) / 2,
                             prob: prev.prob.min(c.prob),
                             space_before: 0.0,
+                            alt: None,
                         });
                         changes += 1;
                     }
@@ -263,12 +265,14 @@ pub fn refine(line: &mut Decoded, ink: &CropInk, step_px: f32) -> usize {
                                 step,
                                 prob: p,
                                 space_before: 0.0,
+                                alt: None,
                             });
                             out.push(DecodedChar {
                                 text: " ".into(),
                                 step,
                                 prob: p,
                                 space_before: 0.0,
+                                alt: None,
                             });
                             changes += 1;
                         }
@@ -346,6 +350,7 @@ mod tests {
             step,
             prob: 0.9,
             space_before: 0.0,
+            alt: None,
         }
     }
 

@@ -580,6 +580,7 @@ impl OcrEngine {
                 let Some(mut decoded) = decoded else {
                     continue;
                 };
+                crate::ctc::resolve_confusables(&mut decoded);
                 if self.config.ink_refine {
                     let wk = widths[k] as usize;
                     if let Some(ink) = crop_ink(&input, k, wk) {
