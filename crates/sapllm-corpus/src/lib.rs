@@ -7,9 +7,13 @@
 //! - [`rng`]: SplitMix64, the only source of randomness.
 //! - [`model`]: the document model (parties, lines, VAT groups, totals with the rounding rules
 //!   of accounts payable) and [`model::generate`], which fills it from a [`model::DocSpec`];
-//!   [`model::ids`] computes VAT IDs (DE, FR, AT) and IBANs with valid check digits.
-//! - [`layout`]: fourteen layout families ([`layout::Family`]) in English, German and French,
-//!   built from shared blocks; rendering records which fields were printed.
+//!   [`model::ids`] computes VAT IDs and IBANs with valid check digits for 15 countries.
+//! - [`layout`]: fourteen hand-written layout families ([`layout::Family`]) and 28 composed
+//!   ones ([`layout::recipes`]) in eight languages, built from shared blocks; rendering records
+//!   which fields were printed and which words carry which label.
+//! - [`dataset`]: the training/test corpus (`sapllm-corpus generate`): document mix, subtypes,
+//!   per-document label synonyms and formats, the family split, scans, manifest.
+//! - [`words`]: word-level labels (`<stem>.labels.json`, `sapllm-wordlabels/1`).
 //! - [`pdf`]: a small PDF writer (standard-14 fonts with WinAnsi and AFM widths, graphics,
 //!   rotation, JPEG images, embedded files as in ZUGFeRD/Factur-X, RC4 encryption with its own
 //!   MD5 and RC4) and a rasteriser that makes scanned-looking, text-free pages.
