@@ -295,7 +295,7 @@ fn turned_point(x: f32, y: f32, w: f32, h: f32, quarter: u8) -> (f32, f32) {
     }
 }
 
-/// Words of a turned or skewed scan, mapped back by `into_page`, sit where the same words are
+/// Words of a turned or skewed scan, mapped back by `into_page_as_given`, sit where the same words are
 /// on the image that was read: each text-layer word (moved the way the page was) is matched to
 /// the OCR word with the same text nearest to it, and the centres must agree within a few
 /// points for nearly all of them.
@@ -305,7 +305,10 @@ fn ocr_word_boxes_land_on_the_page_as_given_after_turning_and_deskewing() {
     let s = 72.0 / 200.0;
     let (w, h) = (img.width() as f32 * s, img.height() as f32 * s);
     let check = |what: &str, image: &RgbImage, expect: &dyn Fn(f32, f32) -> (f32, f32)| {
-        let page = engine().recognize(image, 200.0, 0).unwrap().into_page(0);
+        let page = engine()
+            .recognize(image, 200.0, 0)
+            .unwrap()
+            .into_page_as_given(0);
         let (pw, ph) = (image.width() as f32 * s, image.height() as f32 * s);
         assert!(
             (page.width - pw).abs() < 1.0 && (page.height - ph).abs() < 1.0,
