@@ -10,11 +10,11 @@ SAPLLM = $(CARGO) run --quiet --release -p sapllm-cli --bin sapllm --
 SHARED ?= ../shared
 STAMP := .cache/.setup-done
 
-.PHONY: setup run test bench lint fmt eval samples
+.PHONY: setup run test bench lint fmt eval eval-models learn-replay app-test samples
 
 setup: $(STAMP)
 
-$(STAMP): scripts/setup.sh scripts/native-libs.txt $(wildcard scripts/models.txt) tests/sap-server/package-lock.json
+$(STAMP): scripts/setup.sh scripts/setup-app.sh scripts/native-libs.txt $(wildcard scripts/models.txt) tests/sap-server/package-lock.json
 	scripts/setup.sh
 
 # Exit status 3 means "some documents failed": the samples include bad files on purpose.
@@ -40,6 +40,29 @@ fmt:
 eval: setup
 	$(SAPLLM) eval $(SHARED)/data/einvoice-dev --require-exact-einvoices
 	$(SAPLLM) eval $(SHARED)/data/einvoice-dev --ignore-embedded --min-micro-f1 $$(cat eval/floors/einvoice-dev-printed-micro-f1)
+
+# The trained models on held-out layout families (generated test split), against the rules in
+# the same run, with the floors of eval/floors/.
+CORPUS_TEST ?= .cache/corpus-test
+eval-models: setup
+	$(CARGO) run --quiet --release -p sapllm-corpus -- generate --out $(CORPUS_TEST) --seed 3 --split test --count 300
+	$(SAPLLM) eval $(CORPUS_TEST) --extractor both \
+	  --min-micro-f1 $$(cat eval/floors/corpus-test-micro-f1) \
+	  --min-line-f1 $$(cat eval/floors/corpus-test-line-f1) \
+	  --min-doc-type-accuracy $$(cat eval/floors/corpus-test-doc-type) \
+	  --min-subtype-accuracy $$(cat eval/floors/corpus-test-subtype) \
+	  --require-better-than-rules
+
+# Learning from corrections: supplier groups of held-out families, with and without learning.
+SUPPLIERS ?= .cache/suppliers-test
+learn-replay: setup
+	$(CARGO) run --quiet --release -p sapllm-corpus -- suppliers --out $(SUPPLIERS) --seed 31 --split test --groups 25 --per-supplier 4
+	$(SAPLLM) learn replay $(SUPPLIERS) --holdout 5 \
+	  --min-second-doc-accuracy $$(cat eval/floors/learn-replay-second-doc) --max-uncorrected-drop 0.005
+
+# The desktop app: bindings, UI tests, command tests, real-window end-to-end test.
+app-test: setup
+	scripts/test-app.sh
 
 # Regenerates the committed samples from the generator (deterministic).
 samples:

@@ -135,4 +135,8 @@ if [[ ! -d "$root/tests/sap-server/node_modules" || "$root/tests/sap-server/pack
   touch "$root/tests/sap-server/node_modules"
 fi
 
+# --- 5. The desktop app: WebKitGTK for Tauri (the workspace builds src-tauri), and what its
+#        real-window and browser tests need (Xvfb, WebKitWebDriver, Chromium, tauri-driver).
+bash "$root/scripts/setup-app.sh"
+
 touch "$cache/.setup-done"

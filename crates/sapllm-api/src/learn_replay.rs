@@ -67,6 +67,8 @@ pub struct ReplayReport {
     pub confirmations: usize,
     pub versions_promoted: usize,
     pub versions_rejected: usize,
+    /// Why versions were rejected (the first few).
+    pub rejections: Vec<String>,
     /// Median time to apply one approved document's corrections to the learned state, and
     /// median shadow-evaluation time, in milliseconds.
     pub learn_ms_p50: Option<f64>,
@@ -90,8 +92,12 @@ fn supplier_of(t: &GroundTruth, file: &Path) -> String {
 fn find_words(pages: &[Page], field: FieldKey, truth_norm: &str) -> Option<(u32, Vec<u32>)> {
     let matches = |text: &str| -> bool {
         let v = match field.value_kind() {
-            ValueKind::Amount => parse::parse_amount(text).map(|d| FieldValue::Amount(d).to_plain()),
-            ValueKind::Date => parse::parse_date(text, None).map(|d| FieldValue::Date(d).to_plain()),
+            ValueKind::Amount => {
+                parse::parse_amount(text).map(|d| FieldValue::Amount(d).to_plain())
+            }
+            ValueKind::Date => {
+                parse::parse_date(text, None).map(|d| FieldValue::Date(d).to_plain())
+            }
             _ => Some(text.to_owned()),
         };
         v.and_then(|v| normalise(field.as_str(), &v)).as_deref() == Some(truth_norm)
@@ -118,7 +124,11 @@ fn find_words(pages: &[Page], field: FieldKey, truth_norm: &str) -> Option<(u32,
 }
 
 fn position_label(pos: usize) -> String {
-    if pos >= 4 { "4+".into() } else { pos.to_string() }
+    if pos >= 4 {
+        "4+".into()
+    } else {
+        pos.to_string()
+    }
 }
 
 fn median(mut v: Vec<f64>) -> Option<f64> {
@@ -148,7 +158,10 @@ pub async fn replay(
         {
             continue;
         }
-        groups.entry(supplier_of(&t, &doc)).or_default().push((doc, t));
+        groups
+            .entry(supplier_of(&t, &doc))
+            .or_default()
+            .push((doc, t));
     }
     let total: usize = groups.values().map(Vec::len).sum();
     let mut report = ReplayReport {
@@ -163,6 +176,7 @@ pub async fn replay(
         confirmations: 0,
         versions_promoted: 0,
         versions_rejected: 0,
+        rejections: Vec::new(),
         learn_ms_p50: None,
         shadow_ms_p50: None,
     };
@@ -234,7 +248,9 @@ pub async fn replay(
                         run.second_and_later.add(right, scored.len());
                         for (key, _, _, ok) in &scored {
                             if !ok {
-                                *run.later_errors_by_field.entry(key.as_str().to_owned()).or_default() += 1;
+                                *run.later_errors_by_field
+                                    .entry(key.as_str().to_owned())
+                                    .or_default() += 1;
                             }
                         }
                     }
@@ -286,6 +302,9 @@ pub async fn replay(
                                 report.versions_promoted += 1;
                             } else {
                                 report.versions_rejected += 1;
+                                if report.rejections.len() < 10 {
+                                    report.rejections.push(l.reason.clone());
+                                }
                             }
                             learn_ms.push(l.learn_ms);
                             shadow_ms.push(l.shadow_ms);

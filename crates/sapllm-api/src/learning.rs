@@ -14,7 +14,7 @@ use std::time::Instant;
 use sapllm_core::{ContentHash, CorrectionSource, CorrectionTarget, FieldKey, FieldValue};
 use sapllm_learning::{
     CheckedField, Example, LearnedSnapshot, LearningState, ReplayDoc, UpdateReport,
-    replay_accuracy,
+    replay_accuracy, replay_by_field,
 };
 use sapllm_pipeline::learned::{LearnedSource, LearnedState};
 use sapllm_store::{DocumentStatus, LearnedVersion, NewLearnedVersion};
@@ -119,7 +119,9 @@ impl Api {
         for (h, json) in self.store.replay_set(REPLAY_LIMIT).await? {
             match serde_json::from_str::<ReplayDoc>(&json) {
                 Ok(d) => out.push((h, d)),
-                Err(e) => tracing::warn!(doc = %h.short(), "replay document unreadable, skipped: {e}"),
+                Err(e) => {
+                    tracing::warn!(doc = %h.short(), "replay document unreadable, skipped: {e}")
+                }
             }
         }
         Ok(out)
@@ -128,10 +130,17 @@ impl Api {
     /// Learns from an approved document's corrections and confirmations. The new version of
     /// the learned state serves only if it is not worse than the serving one on the replay set
     /// (the other approved documents); otherwise it is recorded as rejected, with the reason.
-    pub async fn learn_from_approved(&self, id: &str, user: &str) -> Result<LearnOutcome, ApiError> {
+    pub async fn learn_from_approved(
+        &self,
+        id: &str,
+        user: &str,
+    ) -> Result<LearnOutcome, ApiError> {
         let hash = self.store.find_by_prefix(id).await?;
         let doc = self.store.document(&hash).await?;
-        if !matches!(doc.status, DocumentStatus::Approved | DocumentStatus::Posted) {
+        if !matches!(
+            doc.status,
+            DocumentStatus::Approved | DocumentStatus::Posted
+        ) {
             return Err(ApiError::new(
                 "not_approved",
                 format!(
@@ -141,16 +150,20 @@ impl Api {
                 ),
             ));
         }
-        let (_, result) = self.store.latest_result(&hash).await?.ok_or_else(|| {
-            ApiError::new("not_found", "the document has no result")
-        })?;
+        let (_, result) = self
+            .store
+            .latest_result(&hash)
+            .await?
+            .ok_or_else(|| ApiError::new("not_found", "the document has no result"))?;
         let corrections = self.store.corrections(&hash).await?;
         // The last word of the clerk on each header field.
         let mut last: BTreeMap<FieldKey, (CorrectionSource, bool)> = BTreeMap::new();
         for c in &corrections {
             if let CorrectionTarget::Header { field } = c.correction.target {
                 let changed = c.correction.old != c.correction.new;
-                let entry = last.entry(field).or_insert((c.correction.source.clone(), changed));
+                let entry = last
+                    .entry(field)
+                    .or_insert((c.correction.source.clone(), changed));
                 entry.0 = c.correction.source.clone();
                 entry.1 |= changed;
             }
@@ -239,14 +252,42 @@ impl Api {
                 .filter(|(h, _)| *h != result.hash)
                 .map(|(_, d)| d)
                 .collect();
+            let serving_ref: Option<&dyn LearnedState> =
+                serving.as_deref().map(|s| s as &dyn LearnedState);
+            let by_serving = replay_by_field(&others, &|d| predict_fields(&engine, d, serving_ref));
+            // Field by field first: a new memory that makes the clerk's other approved
+            // documents worse for its field is dropped (a wrong click teaches nothing), the
+            // rest of the update stays.
+            let mut update = update;
+            if let Some(place) = update.place {
+                let candidate = LearnedSnapshot {
+                    version: 0,
+                    state: state.clone(),
+                };
+                let by_candidate =
+                    replay_by_field(&others, &|d| predict_fields(&engine, d, Some(&candidate)));
+                let before = serving
+                    .as_ref()
+                    .map(|s| s.state.clone())
+                    .unwrap_or_default();
+                for f in update.changed_fields.clone() {
+                    let right =
+                        |m: &BTreeMap<FieldKey, (usize, usize)>| m.get(&f).map_or(0, |x| x.0);
+                    if right(&by_candidate) < right(&by_serving) {
+                        state.revert_field(&before, place, f);
+                        update.dropped_fields.push(f);
+                    }
+                }
+            }
+            let total = |m: &BTreeMap<FieldKey, (usize, usize)>| {
+                let (r, n) = m.values().fold((0, 0), |a, x| (a.0 + x.0, a.1 + x.1));
+                (n > 0).then(|| r as f64 / n as f64)
+            };
+            let score_serving = total(&by_serving);
             let candidate = LearnedSnapshot {
                 version: 0,
                 state: state.clone(),
             };
-            let serving_ref: Option<&dyn LearnedState> =
-                serving.as_deref().map(|s| s as &dyn LearnedState);
-            let score_serving =
-                replay_accuracy(&others, &|d| predict_fields(&engine, d, serving_ref));
             let score_candidate =
                 replay_accuracy(&others, &|d| predict_fields(&engine, d, Some(&candidate)));
             let shadow_ms = t1.elapsed().as_secs_f64() * 1000.0;
@@ -277,6 +318,19 @@ impl Api {
             });
         }
         let worse = matches!((score_candidate, score_serving), (Some(c), Some(s)) if c + 1e-9 < s);
+        let dropped = if update.dropped_fields.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; not learned (worse on the replay): {}",
+                update
+                    .dropped_fields
+                    .iter()
+                    .map(|f| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
         let reason = match (score_serving, score_candidate) {
             (Some(s), Some(c)) if worse => format!(
                 "not promoted: replay accuracy {c:.4} is below the serving version's {s:.4} on {replay_n} approved documents"
@@ -285,7 +339,7 @@ impl Api {
                 "promoted: replay accuracy {c:.4} (serving {s:.4}) on {replay_n} approved documents"
             ),
             _ => "promoted: no other approved documents to replay yet".to_owned(),
-        };
+        } + &dropped;
         if worse {
             tracing::warn!(document = %hash.short(), "{reason}");
         } else {
@@ -309,7 +363,8 @@ impl Api {
             })
             .await?;
         if !worse {
-            self.learned.set(Some(Arc::new(LearnedSnapshot { version, state })));
+            self.learned
+                .set(Some(Arc::new(LearnedSnapshot { version, state })));
         }
         let replay_json = serde_json::to_string(&this_doc).map_err(internal)?;
         self.store.put_replay(&hash, &replay_json).await?;
@@ -383,11 +438,20 @@ impl Api {
     pub async fn import_learned(&self, path: &Path, user: &str) -> Result<LearnOutcome, ApiError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| ApiError::new("io", format!("{}: {e}", path.display())))?;
-        let other = LearningState::import(&text).map_err(|e| ApiError::new("bad_state", e.to_string()))?;
+        let other =
+            LearningState::import(&text).map_err(|e| ApiError::new("bad_state", e.to_string()))?;
         let serving = self.learned.snapshot();
-        let mut state = serving.as_ref().map(|s| s.state.clone()).unwrap_or_default();
+        let mut state = serving
+            .as_ref()
+            .map(|s| s.state.clone())
+            .unwrap_or_default();
         let added = state.merge_suppliers(&other);
-        let replay: Vec<ReplayDoc> = self.replay_docs().await?.into_iter().map(|(_, d)| d).collect();
+        let replay: Vec<ReplayDoc> = self
+            .replay_docs()
+            .await?
+            .into_iter()
+            .map(|(_, d)| d)
+            .collect();
         let engine = self.engine()?.clone();
         let candidate = LearnedSnapshot {
             version: 0,
@@ -427,7 +491,8 @@ impl Api {
             })
             .await?;
         if !worse {
-            self.learned.set(Some(Arc::new(LearnedSnapshot { version, state })));
+            self.learned
+                .set(Some(Arc::new(LearnedSnapshot { version, state })));
         }
         Ok(LearnOutcome {
             document: String::new(),

@@ -296,12 +296,9 @@ impl Engine {
     }
 
     /// The same engine reading what was learned from `source` (the API's serving state).
-    pub fn with_learned(
-        self,
-        source: Arc<dyn sapllm_pipeline::learned::LearnedSource>,
-    ) -> Self {
-        let pipeline = Arc::try_unwrap(self.pipeline)
-            .unwrap_or_else(|shared| shared.as_ref().clone());
+    pub fn with_learned(self, source: Arc<dyn sapllm_pipeline::learned::LearnedSource>) -> Self {
+        let pipeline =
+            Arc::try_unwrap(self.pipeline).unwrap_or_else(|shared| shared.as_ref().clone());
         Self {
             pipeline: Arc::new(pipeline.with_learned(source)),
             ocr: self.ocr,

@@ -99,7 +99,13 @@ fn print_replay(r: &ReplayReport) {
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(vec![
-            "run", "1st doc", "2nd", "3rd", "4th+", "2nd and later", "never corrected",
+            "run",
+            "1st doc",
+            "2nd",
+            "3rd",
+            "4th+",
+            "2nd and later",
+            "never corrected",
         ]);
     run_row(&mut t, "without learning", &r.without_learning);
     run_row(&mut t, "with learning", &r.with_learning);
@@ -109,7 +115,10 @@ fn print_replay(r: &ReplayReport) {
         e.sort_by(|a, b| b.1.cmp(a.1));
         println!(
             "errors on 2nd+ documents {name} learning: {}",
-            e.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ")
+            e.iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     println!(
@@ -120,6 +129,9 @@ fn print_replay(r: &ReplayReport) {
         r.versions_promoted,
         r.versions_rejected
     );
+    for r in &r.rejections {
+        println!("  rejected: {r}");
+    }
     println!(
         "time per approved document: learning p50 {} ms, shadow evaluation p50 {} ms",
         r.learn_ms_p50.map_or("-".into(), |v| format!("{v:.2}")),
@@ -137,7 +149,8 @@ pub fn run(rt: &Runtime, settings: &Settings, command: LearnCommand) -> Result<E
             } else {
                 println!(
                     "serving version: {}\nversions: {} ({} rejected by shadow evaluation)\nsuppliers: {}, layouts: {}, remembered fields: {}\nre-ranker updates: {}, examples: {}, replay set: {} approved documents",
-                    s.serving_version.map_or("none (nothing learned yet)".into(), |v| v.to_string()),
+                    s.serving_version
+                        .map_or("none (nothing learned yet)".into(), |v| v.to_string()),
                     s.versions,
                     s.rejected_versions,
                     s.suppliers,
@@ -158,7 +171,9 @@ pub fn run(rt: &Runtime, settings: &Settings, command: LearnCommand) -> Result<E
                 let mut t = Table::new();
                 t.load_preset(UTF8_FULL_CONDENSED)
                     .set_content_arrangement(ContentArrangement::Dynamic)
-                    .set_header(vec!["version", "serving", "status", "created", "user", "document", "reason"]);
+                    .set_header(vec![
+                        "version", "serving", "status", "created", "user", "document", "reason",
+                    ]);
                 for x in &v {
                     t.add_row(vec![
                         x.version.to_string(),
@@ -166,7 +181,10 @@ pub fn run(rt: &Runtime, settings: &Settings, command: LearnCommand) -> Result<E
                         x.status.clone(),
                         x.created_at.format("%Y-%m-%d %H:%M:%S").to_string(),
                         x.user.clone().unwrap_or_default(),
-                        x.document_hash.as_deref().map(|h| h[..12.min(h.len())].to_owned()).unwrap_or_default(),
+                        x.document_hash
+                            .as_deref()
+                            .map(|h| h[..12.min(h.len())].to_owned())
+                            .unwrap_or_default(),
                         x.reason.clone(),
                     ]);
                 }
@@ -244,7 +262,11 @@ pub fn run(rt: &Runtime, settings: &Settings, command: LearnCommand) -> Result<E
                     ok = false;
                 }
             }
-            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(4) })
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(4)
+            })
         }
     }
 }

@@ -69,6 +69,26 @@ pub struct ReplayDoc {
     pub truth: BTreeMap<FieldKey, String>,
 }
 
+/// Right and scored approved values per field over the replay documents.
+pub fn replay_by_field(
+    docs: &[ReplayDoc],
+    predict: &dyn Fn(&ReplayDoc) -> BTreeMap<FieldKey, FieldValue>,
+) -> BTreeMap<FieldKey, (usize, usize)> {
+    let mut out: BTreeMap<FieldKey, (usize, usize)> = BTreeMap::new();
+    for d in docs {
+        let pred = predict(d);
+        for (k, want) in &d.truth {
+            let got = pred
+                .get(k)
+                .and_then(|v| k.normalisation().apply(&v.to_plain()));
+            let e = out.entry(*k).or_default();
+            e.0 += usize::from(got.as_deref() == Some(want.as_str()));
+            e.1 += 1;
+        }
+    }
+    out
+}
+
 /// Share of approved field values a set of predictions gets right (ground-truth
 /// normalisation), over all replay documents: the shadow-evaluation score.
 pub fn replay_accuracy(

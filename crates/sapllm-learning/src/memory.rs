@@ -51,6 +51,12 @@ impl FieldMemory {
     }
 }
 
+/// Whether a field's place is worth remembering: free text (payment terms) runs over lines
+/// and changes wording, so a place says little about where this invoice's terms end.
+pub fn remembers(field: FieldKey) -> bool {
+    field != FieldKey::PaymentTerms
+}
+
 /// Collapsed shape: letters → `A`, digits → `9`, runs of one class collapsed, other
 /// characters kept (spaces dropped).
 pub fn shape(text: &str) -> String {
@@ -72,16 +78,25 @@ pub fn shape(text: &str) -> String {
     out
 }
 
+/// A word as part of a label: case-folded letters, or `None` for words that are values
+/// (any digit: `19 % auf 8.803,55` labels its amount with `auf`, not with the base amount,
+/// which changes from invoice to invoice).
+fn label_word(w: &str) -> Option<String> {
+    if w.chars().any(|c| c.is_numeric()) {
+        return None;
+    }
+    let t: String = w
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    (t.chars().count() >= 2).then_some(t)
+}
+
 fn norm_label(words: &[&str]) -> String {
     words
         .iter()
-        .map(|w| {
-            w.chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
-        })
-        .filter(|w| !w.is_empty())
+        .filter_map(|w| label_word(w))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -106,9 +121,19 @@ fn cy(b: &BBox) -> f32 {
 }
 
 /// Finds the label of a value box: words left of it on its line (contiguous, up to four),
-/// else the words right above it.
-fn find_anchor(page: &Page, vb: &BBox, u: f32) -> Option<(Vec<usize>, BBox, bool)> {
-    let inside = |b: &BBox| cy(b) >= vb.y0 - 0.5 && cy(b) <= vb.y1 + 0.5 && b.x0 >= vb.x0 - 0.5 && b.x1 <= vb.x1 + 0.5;
+/// else the words right above it. Names (`same_line_ok` false) start address blocks, whose
+/// left neighbours are other blocks (a date, a reference), not labels: only a heading above
+/// anchors them.
+fn find_anchor(
+    page: &Page,
+    vb: &BBox,
+    u: f32,
+    same_line_ok: bool,
+    prefer_left: bool,
+) -> Option<(Vec<usize>, BBox, bool)> {
+    let inside = |b: &BBox| {
+        cy(b) >= vb.y0 - 0.5 && cy(b) <= vb.y1 + 0.5 && b.x0 >= vb.x0 - 0.5 && b.x1 <= vb.x1 + 0.5
+    };
     let mut left: Vec<usize> = (0..page.words.len())
         .filter(|&i| {
             let b = &page.words[i].bbox;
@@ -137,15 +162,18 @@ fn find_anchor(page: &Page, vb: &BBox, u: f32) -> Option<(Vec<usize>, BBox, bool
     };
     let has_letters = |run: &[usize]| {
         run.iter()
-            .map(|&i| page.words[i].text.chars().filter(|c| c.is_alphabetic()).count())
-            .sum::<usize>()
-            >= 2
+            .any(|&i| label_word(&page.words[i].text).is_some())
     };
-    let run = take_run(&left);
-    if !run.is_empty() && has_letters(&run) {
-        let b = BBox::union_all(run.iter().map(|&i| &page.words[i].bbox))?;
-        return Some((run, b, true));
+    if !same_line_ok {
+        left.clear();
     }
+    let run: Vec<usize> = take_run(&left)
+        .into_iter()
+        .filter(|&i| label_word(&page.words[i].text).is_some())
+        .collect();
+    let left_label = (!run.is_empty() && has_letters(&run))
+        .then(|| BBox::union_all(run.iter().map(|&i| &page.words[i].bbox)).map(|b| (run, b)))
+        .flatten();
     // The line above: the closest words whose bottom is at most 2.5 units above the value and
     // which overlap it horizontally.
     let above: Vec<usize> = (0..page.words.len())
@@ -166,20 +194,43 @@ fn find_anchor(page: &Page, vb: &BBox, u: f32) -> Option<(Vec<usize>, BBox, bool
         .filter(|&i| (page.words[i].bbox.y1 - nearest).abs() < 0.4 * u)
         .collect();
     line.sort_by(|&a, &b| page.words[a].bbox.x0.total_cmp(&page.words[b].bbox.x0));
+    line.retain(|&i| label_word(&page.words[i].text).is_some());
     line.truncate(4);
-    if !line.is_empty() && has_letters(&line) {
-        let b = BBox::union_all(line.iter().map(|&i| &page.words[i].bbox))?;
-        return Some((line, b, false));
+    let above_label = (!line.is_empty() && has_letters(&line))
+        .then(|| BBox::union_all(line.iter().map(|&i| &page.words[i].bbox)).map(|b| (line, b)))
+        .flatten();
+    // The nearer label wins; a vertical step counts more than the same horizontal gap. Totals
+    // are labelled on their row (the row above is another total), so for amounts the row
+    // label wins.
+    match (left_label, above_label) {
+        (Some((l, lb)), Some(_)) if prefer_left => Some((l, lb, true)),
+        (Some((l, lb)), Some((a, ab))) => {
+            let gap_left = (vb.x0 - lb.x1).max(0.0) / u;
+            let gap_above = (vb.y0 - ab.y1).max(0.0) / u * 3.0 + 1.0;
+            if gap_left <= gap_above {
+                Some((l, lb, true))
+            } else {
+                Some((a, ab, false))
+            }
+        }
+        (Some((l, lb)), None) => Some((l, lb, true)),
+        (None, Some((a, ab))) => Some((a, ab, false)),
+        (None, None) => None,
     }
-    None
 }
 
-/// Remembers where `bbox` sits on `page` for a value with text `text`.
-pub fn learn(page: &Page, bbox: &BBox, text: &str) -> FieldMemory {
+/// Remembers where `bbox` sits on `page` for a value of `field` with text `text`.
+pub fn learn(page: &Page, field: FieldKey, bbox: &BBox, text: &str) -> FieldMemory {
     let u = unit(page);
     let (w, h) = (page.width.max(1.0), page.height.max(1.0));
-    let anchor = find_anchor(page, bbox, u).map(|(idx, lb, same_line)| Anchor {
-        label: norm_label(&idx.iter().map(|&i| page.words[i].text.as_str()).collect::<Vec<_>>()),
+    let names = matches!(field, FieldKey::SellerName | FieldKey::BuyerName);
+    let amounts = field.value_kind() == ValueKind::Amount;
+    let anchor = find_anchor(page, bbox, u, !names, amounts).map(|(idx, lb, same_line)| Anchor {
+        label: norm_label(
+            &idx.iter()
+                .map(|&i| page.words[i].text.as_str())
+                .collect::<Vec<_>>(),
+        ),
         dx: (bbox.x0 - lb.x0) / u,
         dy: (bbox.y0 - lb.y0) / u,
         same_line,
@@ -205,21 +256,31 @@ pub fn locate(pages: &[Page], mem: &FieldMemory) -> Option<(u32, Vec<u32>, Strin
     if let Some(a) = &mem.anchor {
         let n = a.label.split(' ').count();
         let mut best: Option<(f32, (f32, f32))> = None;
+        let want_words: Vec<&str> = a.label.split(' ').collect();
         for line in &page.lines {
-            let ws: Vec<u32> = line.words.clone();
+            // The label words of the line (value words skipped), with their word index.
+            let ws: Vec<(u32, String)> = line
+                .words
+                .iter()
+                .filter_map(|&i| {
+                    page.words
+                        .get(i as usize)
+                        .and_then(|w| label_word(&w.text))
+                        .map(|t| (i, t))
+                })
+                .collect();
             if ws.len() < n {
                 continue;
             }
             for start in 0..=ws.len() - n {
-                let texts: Vec<&str> = ws[start..start + n]
+                if ws[start..start + n]
                     .iter()
-                    .filter_map(|&i| page.words.get(i as usize))
-                    .map(|w| w.text.as_str())
-                    .collect();
-                if norm_label(&texts) != a.label {
+                    .map(|(_, t)| t.as_str())
+                    .ne(want_words.iter().copied())
+                {
                     continue;
                 }
-                let lb = page.words[ws[start] as usize].bbox;
+                let lb = page.words[ws[start].0 as usize].bbox;
                 let o = (lb.x0 + a.dx * u, lb.y0 + a.dy * u);
                 // Prefer the occurrence closest to where the value was.
                 let want = (mem.rel_box[0] * page.width, mem.rel_box[1] * page.height);
@@ -255,11 +316,31 @@ pub fn locate(pages: &[Page], mem: &FieldMemory) -> Option<(u32, Vec<u32>, Strin
         })
         .collect();
     line.sort_by(|&a, &b| page.words[a].bbox.x0.total_cmp(&page.words[b].bbox.x0));
-    let mut run: Vec<usize> = Vec::new();
+    // Words just left of the first one that belong to the value (`30.` of `30. Januar 2024`
+    // when the value is a little wider this time), unless they are label words.
+    let mut start_x = page.words[first].bbox.x0;
+    let mut lefts: Vec<usize> = (0..page.words.len())
+        .filter(|&i| {
+            let b = &page.words[i].bbox;
+            (cy(b) - cy(&page.words[first].bbox)).abs() < 0.5 * u && b.x1 <= start_x + 0.5
+        })
+        .collect();
+    lefts.sort_by(|&a, &b| page.words[b].bbox.x1.total_cmp(&page.words[a].bbox.x1));
+    let mut prefix: Vec<usize> = Vec::new();
+    for i in lefts {
+        let w = &page.words[i];
+        if start_x - w.bbox.x1 > 0.6 * u || !w.text.chars().any(|c| c.is_numeric()) {
+            break;
+        }
+        start_x = w.bbox.x0;
+        prefix.push(i);
+    }
+    prefix.reverse();
+    let mut run: Vec<usize> = prefix;
     for i in line {
         if let Some(&last) = run.last() {
             let gap = page.words[i].bbox.x0 - page.words[last].bbox.x1;
-            if gap > 1.0 * u || page.words[i].bbox.x1 - page.words[first].bbox.x0 > max_w {
+            if gap > 1.0 * u || page.words[i].bbox.x1 - start_x > max_w {
                 break;
             }
         }
@@ -271,25 +352,63 @@ pub fn locate(pages: &[Page], mem: &FieldMemory) -> Option<(u32, Vec<u32>, Strin
         .collect::<Vec<_>>()
         .join(" ");
     let bbox = BBox::union_all(run.iter().map(|&i| &page.words[i].bbox))?;
-    Some((page.index, run.iter().map(|&i| i as u32).collect(), text, bbox))
+    Some((
+        page.index,
+        run.iter().map(|&i| i as u32).collect(),
+        text,
+        bbox,
+    ))
 }
 
 /// The text found, as a value of `field`'s kind, if it parses and (for identifiers and codes)
 /// has the remembered shape.
 pub fn parse_as(field: FieldKey, text: &str, mem: &FieldMemory) -> Option<FieldValue> {
-    let t = text.trim().trim_end_matches([',', ';', ':']).trim();
+    if let Some(v) = parse_whole(field, text, mem) {
+        return Some(v);
+    }
+    // The run may carry a neighbour (`CHF 4,234.04` for the currency, `EUR` after an amount):
+    // the longest piece that parses, longer pieces first, left to right.
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for len in (1..words.len()).rev() {
+        for start in 0..=words.len() - len {
+            if let Some(v) = parse_whole(field, &words[start..start + len].join(" "), mem) {
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
+fn parse_whole(field: FieldKey, text: &str, mem: &FieldMemory) -> Option<FieldValue> {
+    let t = text.trim().trim_end_matches([',', ';', ':', '.']).trim();
     match field.value_kind() {
         ValueKind::Amount => parse::parse_amount(t).map(FieldValue::Amount),
-        ValueKind::Date => parse::parse_date(t, None).map(FieldValue::Date),
+        ValueKind::Date => parse::parse_date(text.trim(), None).map(FieldValue::Date),
         _ => {
             let alnum = t.chars().any(char::is_alphanumeric);
-            let names = matches!(field, FieldKey::SellerName | FieldKey::BuyerName | FieldKey::PaymentTerms);
-            if !alnum || (!names && shape(t) != mem.shape) {
+            let names = matches!(
+                field,
+                FieldKey::SellerName | FieldKey::BuyerName | FieldKey::PaymentTerms
+            );
+            // A supplier's numbers keep their shape only loosely (`2023-1798`, `467987`): an
+            // identifier is one token with a digit; codes (VAT ID, IBAN, BIC) keep theirs.
+            let identifier = matches!(
+                field,
+                FieldKey::InvoiceNumber | FieldKey::PoNumber | FieldKey::BuyerReference
+            ) && !t.contains(' ')
+                && t.chars().any(|c| c.is_ascii_digit());
+            if !alnum || (!names && !identifier && shape(t) != mem.shape) {
+                return None;
+            }
+            if field == FieldKey::Currency && !parse::is_currency_code(&t.to_uppercase()) {
                 return None;
             }
             if matches!(field.value_kind(), ValueKind::Code) {
                 Some(FieldValue::Code(
-                    t.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase(),
+                    t.chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect::<String>()
+                        .to_uppercase(),
                 ))
             } else {
                 Some(FieldValue::Text(t.to_owned()))

@@ -4,9 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use sapllm_core::{Candidate, FieldKey, FieldValue, Page, Producer, Provenance, SourceKind};
-use sapllm_pipeline::extraction::{
-    CandidateRow, ExtractionInput, GROUP_FEATURES, candidate_rows,
-};
+use sapllm_pipeline::extraction::{CandidateRow, ExtractionInput, GROUP_FEATURES, candidate_rows};
 use sapllm_pipeline::learned::LearnedState;
 use serde::{Deserialize, Serialize};
 
@@ -19,9 +17,9 @@ use crate::{Example, LearningError};
 pub const STATE_SCHEMA: &str = "sapllm-learned/1";
 
 /// Layouts at least this similar are the same layout.
-const SAME_LAYOUT: f32 = 0.5;
+const SAME_LAYOUT: f32 = 0.55;
 /// Without a key match, a layout this similar identifies the supplier.
-const LAYOUT_IDENTIFIES: f32 = 0.7;
+const LAYOUT_IDENTIFIES: f32 = 0.8;
 
 /// Everything remembered about one supplier.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -64,6 +62,11 @@ pub struct UpdateReport {
     pub reranker_rows: usize,
     pub reranker_step: f32,
     pub reranker_capped: bool,
+    /// Where the memory went (supplier, layout), and the fields whose memory changed.
+    pub place: Option<(usize, usize)>,
+    pub changed_fields: Vec<FieldKey>,
+    /// Fields whose new memory was dropped because it made the replay worse.
+    pub dropped_fields: Vec<FieldKey>,
 }
 
 /// A match of a document against the memory.
@@ -121,7 +124,11 @@ impl LearningState {
     /// Learns from one approved document. `base` gives the serving extractor's score of
     /// candidate-group feature rows (the trained ranker's, or the rules'), which the
     /// re-ranker corrects.
-    pub fn learn(&mut self, ex: &Example, base: &dyn Fn(&[CandidateRow]) -> Vec<f32>) -> UpdateReport {
+    pub fn learn(
+        &mut self,
+        ex: &Example,
+        base: &dyn Fn(&[CandidateRow]) -> Vec<f32>,
+    ) -> UpdateReport {
         let mut report = UpdateReport::default();
         if ex.checked.is_empty() {
             report.skipped = Some("approved without any field checked: nothing is learned".into());
@@ -142,7 +149,10 @@ impl LearningState {
                 self.suppliers.len() - 1
             }
         };
-        let supplier_id = keys.first().cloned().unwrap_or_else(|| format!("layout-{si}"));
+        let supplier_id = keys
+            .first()
+            .cloned()
+            .unwrap_or_else(|| format!("layout-{si}"));
         let sup = &mut self.suppliers[si];
         sup.keys.extend(keys.iter().cloned());
         sup.documents += 1;
@@ -158,11 +168,15 @@ impl LearningState {
                 sup.layouts.len() - 1
             }
         };
+        report.place = Some((si, li));
         let layout = &mut sup.layouts[li];
         layout.documents += 1;
         // Keep the fingerprint current: the latest document of a layout describes it best.
         layout.fingerprint = fp;
         for c in &ex.checked {
+            if !memory::remembers(c.field) {
+                continue;
+            }
             let want = c.field.normalisation().apply(&c.value.to_plain());
             let recalled = layout.fields.get(&c.field).and_then(|mem| {
                 memory::locate(&ex.pages, mem)
@@ -177,7 +191,7 @@ impl LearningState {
                 }
                 (_, Some(p), Some(b)) => {
                     if let Some(page) = ex.pages.iter().find(|pg| pg.index == p) {
-                        let mut fresh = memory::learn(page, &b, &c.value.to_plain());
+                        let mut fresh = memory::learn(page, c.field, &b, &c.value.to_plain());
                         // Carry the record of contradictions: a memory that keeps changing
                         // stays less confident.
                         if let Some(old) = layout.fields.get(&c.field) {
@@ -185,6 +199,7 @@ impl LearningState {
                         }
                         layout.fields.insert(c.field, fresh);
                         report.fields_remembered += 1;
+                        report.changed_fields.push(c.field);
                     }
                 }
                 (Some(mem), _, _) => mem.misses += 1,
@@ -223,6 +238,30 @@ impl LearningState {
         report.reranker_capped = capped;
         self.examples += 1;
         report
+    }
+
+    /// Undoes the memory of `field` at `place` to what `before` had there (or forgets it).
+    pub fn revert_field(&mut self, before: &LearningState, place: (usize, usize), field: FieldKey) {
+        let old = before
+            .suppliers
+            .get(place.0)
+            .and_then(|s| s.layouts.get(place.1))
+            .and_then(|l| l.fields.get(&field))
+            .cloned();
+        if let Some(layout) = self
+            .suppliers
+            .get_mut(place.0)
+            .and_then(|s| s.layouts.get_mut(place.1))
+        {
+            match old {
+                Some(m) => {
+                    layout.fields.insert(field, m);
+                }
+                None => {
+                    layout.fields.remove(&field);
+                }
+            }
+        }
     }
 
     /// The state as a file to share: labels, formats, positions, hashed supplier keys and the
@@ -333,7 +372,7 @@ impl LearnedState for LearnedSnapshot {
             return Vec::new();
         };
         let layout = &self.state.suppliers[m.supplier].layouts[li];
-        let producer = Producer::new("learned.supplier-memory", &self.version.to_string());
+        let producer = Producer::new("learned.supplier-memory", self.version.to_string());
         let mut out = Vec::new();
         for (field, mem) in &layout.fields {
             let Some((page, words, text, bbox)) = memory::locate(pages, mem) else {

@@ -31,6 +31,8 @@ const LEGAL_FORMS: &[&str] = &[
 
 /// The supplier name without punctuation, case and legal form.
 pub fn normalised_name(name: &str) -> Option<String> {
+    // Dots inside abbreviations go first: `G.m.b.H.` is the word `gmbh`.
+    let name = name.replace('.', "");
     let words: Vec<String> = name
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -42,9 +44,7 @@ pub fn normalised_name(name: &str) -> Option<String> {
 }
 
 /// The hashed identity keys of a document's supplier, strongest first.
-pub fn supplier_keys(
-    fields: &std::collections::BTreeMap<FieldKey, FieldValue>,
-) -> Vec<String> {
+pub fn supplier_keys(fields: &std::collections::BTreeMap<FieldKey, FieldValue>) -> Vec<String> {
     let text = |k: FieldKey| fields.get(&k).and_then(|v| v.as_text()).map(str::to_owned);
     let mut keys = Vec::new();
     if let Some(v) = text(FieldKey::SellerVatId).map(|v| alnum_upper(&v)) {
@@ -74,7 +74,9 @@ pub fn fingerprint(pages: &[Page]) -> BTreeSet<u64> {
     let (w, h) = (page.width.max(1.0), page.height.max(1.0));
     for word in &page.words {
         let t: String = word.text.chars().filter(|c| c.is_alphabetic()).collect();
-        if t.chars().count() < 3 || t.chars().count() != word.text.chars().filter(|c| c.is_alphanumeric()).count() {
+        if t.chars().count() < 3
+            || t.chars().count() != word.text.chars().filter(|c| c.is_alphanumeric()).count()
+        {
             continue;
         }
         let cx = (((word.bbox.x0 + word.bbox.x1) / 2.0 / w) * 8.0).clamp(0.0, 7.0) as u64;
@@ -88,13 +90,15 @@ pub fn fingerprint(pages: &[Page]) -> BTreeSet<u64> {
     out
 }
 
-/// Jaccard similarity of two fingerprints.
+/// Similarity of two fingerprints: the share of the smaller one found in the other. Two
+/// invoices of one layout share their printed labels but not their addresses, descriptions
+/// or month names, so the variable part must not dilute the measure as it does Jaccard's.
 pub fn similarity(a: &BTreeSet<u64>, b: &BTreeSet<u64>) -> f32 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
     let inter = a.intersection(b).count();
-    inter as f32 / (a.len() + b.len() - inter) as f32
+    inter as f32 / a.len().min(b.len()) as f32
 }
 
 #[cfg(test)]
@@ -103,21 +107,39 @@ mod tests {
 
     #[test]
     fn names_ignore_case_punctuation_and_legal_form() {
-        assert_eq!(normalised_name("Müller GmbH"), normalised_name("MÜLLER G.m.b.H."));
-        assert_ne!(normalised_name("Müller GmbH"), normalised_name("Meier GmbH"));
+        assert_eq!(
+            normalised_name("Müller GmbH"),
+            normalised_name("MÜLLER G.m.b.H.")
+        );
+        assert_ne!(
+            normalised_name("Müller GmbH"),
+            normalised_name("Meier GmbH")
+        );
         assert_eq!(normalised_name("AG"), None);
     }
 
     #[test]
     fn keys_are_hashes_not_clear_text() {
         let mut f = std::collections::BTreeMap::new();
-        f.insert(FieldKey::SellerVatId, FieldValue::Code("DE 123 456 789".into()));
-        f.insert(FieldKey::Iban, FieldValue::Code("DE89370400440532013000".into()));
+        f.insert(
+            FieldKey::SellerVatId,
+            FieldValue::Code("DE 123 456 789".into()),
+        );
+        f.insert(
+            FieldKey::Iban,
+            FieldValue::Code("DE89370400440532013000".into()),
+        );
         let keys = supplier_keys(&f);
         assert_eq!(keys.len(), 2);
-        assert!(keys.iter().all(|k| !k.contains("DE89") && !k.contains("123456789")));
+        assert!(
+            keys.iter()
+                .all(|k| !k.contains("DE89") && !k.contains("123456789"))
+        );
         let mut g = std::collections::BTreeMap::new();
-        g.insert(FieldKey::SellerVatId, FieldValue::Code("DE123456789".into()));
+        g.insert(
+            FieldKey::SellerVatId,
+            FieldValue::Code("DE123456789".into()),
+        );
         assert_eq!(supplier_keys(&g)[0], keys[0]);
     }
 }

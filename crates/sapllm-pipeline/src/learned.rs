@@ -30,8 +30,13 @@ pub trait LearnedSource: Send + Sync + std::fmt::Debug {
     fn current(&self) -> Option<Arc<dyn LearnedState>>;
 }
 
+/// Recalled values at least this confident win over the extractor's: what a clerk taught
+/// about this supplier's layout is more specific than any generic reading of it (and the
+/// shadow evaluation keeps memories that do not hold from serving).
+pub const LEARNED_TRUST: f32 = 0.85;
+
 /// Combines recalled values with the extractor's: the same value gains the learned
-/// confidence; a different value wins only when the memory is more confident than the
+/// confidence; a different value wins when the memory is trusted or more confident than the
 /// extractor, and otherwise stays as an alternative the clerk sees in the "why" panel.
 pub fn merge_recalled(extraction: &mut Extraction, recalled: Vec<(FieldKey, Candidate)>) {
     for (key, learned) in recalled {
@@ -51,7 +56,9 @@ pub fn merge_recalled(extraction: &mut Extraction, recalled: Vec<(FieldKey, Cand
                     learned.provenance.explanation
                 ));
             }
-            Some(f) if learned.confidence > f.confidence => f.promote(learned),
+            Some(f) if learned.confidence >= LEARNED_TRUST || learned.confidence > f.confidence => {
+                f.promote(learned)
+            }
             Some(f) => {
                 if !f.alternatives.iter().any(|a| a.value == learned.value) {
                     f.alternatives.insert(0, learned);
@@ -83,7 +90,7 @@ mod tests {
     }
 
     #[test]
-    fn learned_values_win_only_when_more_confident() {
+    fn learned_values_win_when_trusted_or_more_confident() {
         let mut x = Extraction::default();
         x.fields.insert(
             FieldKey::InvoiceNumber,
@@ -93,12 +100,23 @@ mod tests {
             FieldKey::PoNumber,
             ExtractedField::from_candidates(vec![cand("P9", 0.95, SourceKind::TextLayer)]).unwrap(),
         );
+        x.fields.insert(
+            FieldKey::DueDate,
+            ExtractedField::from_candidates(vec![cand("D1", 0.99, SourceKind::TextLayer)]).unwrap(),
+        );
         merge_recalled(
             &mut x,
             vec![
-                (FieldKey::InvoiceNumber, cand("B2", 0.9, SourceKind::Learned)),
-                (FieldKey::PoNumber, cand("P8", 0.9, SourceKind::Learned)),
-                (FieldKey::BuyerReference, cand("R1", 0.9, SourceKind::Learned)),
+                (
+                    FieldKey::InvoiceNumber,
+                    cand("B2", 0.9, SourceKind::Learned),
+                ),
+                (FieldKey::PoNumber, cand("P8", 0.6, SourceKind::Learned)),
+                (FieldKey::DueDate, cand("D2", 0.9, SourceKind::Learned)),
+                (
+                    FieldKey::BuyerReference,
+                    cand("R1", 0.9, SourceKind::Learned),
+                ),
             ],
         );
         let inv = &x.fields[&FieldKey::InvoiceNumber];
@@ -109,5 +127,10 @@ mod tests {
         assert_eq!(po.value, FieldValue::Text("P9".into()));
         assert_eq!(po.alternatives[0].value, FieldValue::Text("P8".into()));
         assert!(x.fields.contains_key(&FieldKey::BuyerReference));
+        // A trusted memory wins even over a confident extractor.
+        assert_eq!(
+            x.fields[&FieldKey::DueDate].value,
+            FieldValue::Text("D2".into())
+        );
     }
 }
