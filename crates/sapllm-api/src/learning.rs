@@ -273,7 +273,12 @@ impl Api {
                 for f in update.changed_fields.clone() {
                     let right =
                         |m: &BTreeMap<FieldKey, (usize, usize)>| m.get(&f).map_or(0, |x| x.0);
-                    if right(&by_candidate) < right(&by_serving) {
+                    // The new memory must also read the approved value on the supplier's
+                    // other approved invoices of this layout, whatever its confidence.
+                    let contradicted = others
+                        .iter()
+                        .any(|d| state.field_holds(place, f, d) == Some(false));
+                    if contradicted || right(&by_candidate) < right(&by_serving) {
                         state.revert_field(&before, place, f);
                         update.dropped_fields.push(f);
                     }

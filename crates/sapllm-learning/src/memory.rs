@@ -85,6 +85,11 @@ fn label_word(w: &str) -> Option<String> {
     if w.chars().any(|c| c.is_numeric()) {
         return None;
     }
+    // A currency code next to an amount is part of the amount, not its label.
+    let bare: String = w.chars().filter(|c| c.is_alphabetic()).collect();
+    if bare.chars().count() == 3 && parse::is_currency_code(&bare.to_uppercase()) {
+        return None;
+    }
     let t: String = w
         .chars()
         .filter(|c| c.is_alphabetic())
@@ -137,7 +142,10 @@ fn find_anchor(
     let mut left: Vec<usize> = (0..page.words.len())
         .filter(|&i| {
             let b = &page.words[i].bbox;
-            !inside(b)
+            // Only label words: a currency code or a number between label and value
+            // (`Subtotal CZK 1 739,20`) is skipped, not a break in the label.
+            label_word(&page.words[i].text).is_some()
+                && !inside(b)
                 && b.x1 <= vb.x0 + 1.0
                 && (cy(b) - cy(vb)).abs() < 0.5 * u.max(vb.y1 - vb.y0)
                 && vb.x0 - b.x1 < 0.45 * page.width

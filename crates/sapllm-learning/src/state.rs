@@ -17,7 +17,7 @@ use crate::{Example, LearningError};
 pub const STATE_SCHEMA: &str = "sapllm-learned/1";
 
 /// Layouts at least this similar are the same layout.
-const SAME_LAYOUT: f32 = 0.55;
+const SAME_LAYOUT: f32 = 0.45;
 /// Without a key match, a layout this similar identifies the supplier.
 const LAYOUT_IDENTIFIES: f32 = 0.8;
 
@@ -238,6 +238,27 @@ impl LearningState {
         report.reranker_capped = capped;
         self.examples += 1;
         report
+    }
+
+    /// Whether the memory of `field` at `place` reads the approved value of a replay document
+    /// of the same layout: `None` when the document is of another layout, has no approved
+    /// value for the field, or nothing is found there.
+    pub fn field_holds(
+        &self,
+        place: (usize, usize),
+        field: FieldKey,
+        doc: &crate::ReplayDoc,
+    ) -> Option<bool> {
+        let layout = self.suppliers.get(place.0)?.layouts.get(place.1)?;
+        let want = doc.truth.get(&field)?;
+        if similarity(&layout.fingerprint, &fingerprint(&doc.pages)) < SAME_LAYOUT {
+            return None;
+        }
+        let mem = layout.fields.get(&field)?;
+        let (_, _, text, _) = memory::locate(&doc.pages, mem)?;
+        let got = memory::parse_as(field, &text, mem)
+            .and_then(|v| field.normalisation().apply(&v.to_plain()));
+        Some(got.as_deref() == Some(want.as_str()))
     }
 
     /// Undoes the memory of `field` at `place` to what `before` had there (or forgets it).

@@ -63,16 +63,17 @@ pub fn supplier_keys(fields: &std::collections::BTreeMap<FieldKey, FieldValue>) 
     keys
 }
 
-/// Layout fingerprint: hashed (word, coarse cell) pairs of the first page's words that look
-/// like printed labels (letters only, at least three), which stay put between documents of a
-/// layout while values change.
+/// Layout fingerprint: hashed (word, coarse cell) pairs of the words in the head of the first
+/// page (top 40 %) that look like printed labels (letters only, at least three), which stay
+/// put between documents of a layout while values change; the table and totals below move
+/// with the number of lines and are left out.
 pub fn fingerprint(pages: &[Page]) -> BTreeSet<u64> {
     let mut out = BTreeSet::new();
     let Some(page) = pages.first() else {
         return out;
     };
     let (w, h) = (page.width.max(1.0), page.height.max(1.0));
-    for word in &page.words {
+    for word in page.words.iter().filter(|w| w.bbox.y1 <= 0.4 * h) {
         let t: String = word.text.chars().filter(|c| c.is_alphabetic()).collect();
         if t.chars().count() < 3
             || t.chars().count() != word.text.chars().filter(|c| c.is_alphanumeric()).count()

@@ -1,5 +1,6 @@
 //! The use cases against a real SQLite store in a temporary folder and real documents.
 
+mod learning;
 mod review;
 
 use std::path::{Path, PathBuf};
