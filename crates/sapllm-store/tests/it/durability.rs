@@ -19,7 +19,7 @@ async fn file_database_runs_in_wal_mode_with_foreign_keys() {
     assert_eq!(diag.journal_mode, "wal");
     assert!(diag.foreign_keys);
     assert!(diag.busy_timeout_ms >= 1000, "{diag:?}");
-    assert_eq!(diag.schema_version, Some(3));
+    assert_eq!(diag.schema_version, Some(4));
     assert_eq!(diag.data_dir.as_deref(), Some(data.as_path()));
     assert_eq!(store.data_dir(), Some(data.as_path()));
 
