@@ -67,6 +67,24 @@ pub struct LearnOutcome {
     pub shadow_ms: f64,
 }
 
+impl LearnOutcome {
+    /// An approval that taught nothing (no version is made), and why.
+    fn nothing(hash: &ContentHash, reason: String, update: UpdateReport, learn_ms: f64) -> Self {
+        Self {
+            document: hash.as_str().to_owned(),
+            version: None,
+            promoted: false,
+            reason,
+            update,
+            score_serving: None,
+            score_candidate: None,
+            replay_docs: 0,
+            learn_ms,
+            shadow_ms: 0.0,
+        }
+    }
+}
+
 /// Where learning stands.
 #[derive(Debug, Clone, Serialize)]
 pub struct LearningStatus {
@@ -191,21 +209,15 @@ impl Api {
             .map(|(k, f)| (*k, f.value.clone()))
             .collect();
         if checked.is_empty() {
-            return Ok(LearnOutcome {
-                document: hash.as_str().to_owned(),
-                version: None,
-                promoted: false,
-                reason: "approved without any field checked: nothing is learned".into(),
-                update: UpdateReport {
+            return Ok(LearnOutcome::nothing(
+                &hash,
+                "approved without any field checked: nothing is learned".into(),
+                UpdateReport {
                     skipped: Some("no field checked".into()),
                     ..UpdateReport::default()
                 },
-                score_serving: None,
-                score_candidate: None,
-                replay_docs: 0,
-                learn_ms: 0.0,
-                shadow_ms: 0.0,
-            });
+                0.0,
+            ));
         }
         let pages = self.pages_of(&hash, doc.file_kind).await?;
         let example = Example {
@@ -309,18 +321,7 @@ impl Api {
         let (state, update, learn_ms, score_serving, score_candidate, shadow_ms, replay_n) =
             work.await.map_err(internal)?;
         if let Some(why) = &update.skipped {
-            return Ok(LearnOutcome {
-                document: hash.as_str().to_owned(),
-                version: None,
-                promoted: false,
-                reason: why.clone(),
-                update,
-                score_serving: None,
-                score_candidate: None,
-                replay_docs: 0,
-                learn_ms,
-                shadow_ms: 0.0,
-            });
+            return Ok(LearnOutcome::nothing(&hash, why.clone(), update, learn_ms));
         }
         let worse = matches!((score_candidate, score_serving), (Some(c), Some(s)) if c + 1e-9 < s);
         let dropped = if update.dropped_fields.is_empty() {

@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use sapllm_pipeline::extraction::GROUP_FEATURES;
+use sapllm_pipeline::extraction::ranking::{logit, sigmoid};
 use serde::{Deserialize, Serialize};
 
 /// Limits on how far updates move the shared weights (L2 norm of the change).
@@ -64,15 +65,6 @@ impl Default for OnlineReranker {
     }
 }
 
-fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
-}
-
-fn logit(p: f32) -> f32 {
-    let p = p.clamp(1e-4, 1.0 - 1e-4);
-    (p / (1.0 - p)).ln()
-}
-
 /// What an update did.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct Step {
@@ -85,9 +77,6 @@ pub struct Step {
 impl OnlineReranker {
     /// Log-odds adjustment for one feature row.
     pub fn delta(&self, row: &[f32]) -> f32 {
-        if self.updates == 0 {
-            return 0.0;
-        }
         self.bias
             + self
                 .weights
@@ -106,7 +95,7 @@ impl OnlineReranker {
         let mut db = 0.0_f32;
         let n = rows.len() as f32;
         for r in rows {
-            let p = sigmoid(logit(r.base) + self.delta_raw(&r.features));
+            let p = sigmoid(logit(r.base) + self.delta(&r.features));
             let g = p - f32::from(u8::from(r.right));
             for (d, x) in dw.iter_mut().zip(&r.features) {
                 *d -= self.caps.learning_rate * g * x / n;
@@ -144,16 +133,6 @@ impl OnlineReranker {
             moved: allowed,
             capped,
         }
-    }
-
-    fn delta_raw(&self, row: &[f32]) -> f32 {
-        self.bias
-            + self
-                .weights
-                .iter()
-                .zip(row)
-                .map(|(w, x)| w * x)
-                .sum::<f32>()
     }
 }
 

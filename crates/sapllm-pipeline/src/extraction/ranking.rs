@@ -328,12 +328,14 @@ impl FieldExtractor for RankedExtractor {
     }
 }
 
-fn logit(p: f32) -> f32 {
+/// Log-odds of a probability (clamped away from 0 and 1).
+pub fn logit(p: f32) -> f32 {
     let p = p.clamp(1e-4, 1.0 - 1e-4);
     (p / (1.0 - p)).ln()
 }
 
-fn sigmoid(x: f32) -> f32 {
+/// The inverse of [`logit`].
+pub fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
 
