@@ -470,6 +470,9 @@ fn reference_pages(file: &std::path::Path, dpi: f32) -> Result<Vec<RefPage>, Str
             })
             .collect());
     }
+    if let Some(original) = digital_original(file) {
+        return twin_pages(&bytes, kind, &original, dpi);
+    }
     if kind != FileKind::Pdf {
         return Err("no reference text (X.ocr.txt)".into());
     }
@@ -495,6 +498,64 @@ fn reference_pages(file: &std::path::Path, dpi: f32) -> Result<Vec<RefPage>, Str
         return Err("no page with a text layer to compare against".into());
     }
     Ok(out)
+}
+
+/// The digital original of a corpus scan: `sapllm-corpus generate --scans` writes the scanned
+/// variant of `X.pdf` as `scans/X.{pdf,png,jpg}`, so the original is `../X.pdf` when the file
+/// sits in a folder named `scans` and that PDF exists.
+fn digital_original(file: &std::path::Path) -> Option<PathBuf> {
+    let dir = file.parent()?;
+    if dir.file_name()? != "scans" {
+        return None;
+    }
+    let original = dir.parent()?.join(file.file_stem()?).with_extension("pdf");
+    (original.is_file() && original != file).then_some(original)
+}
+
+/// The pages of a scan whose reference is the text layer of its digital original (same page
+/// sizes, so the original's word boxes in points are the scan's too).
+fn twin_pages(
+    bytes: &[u8],
+    kind: sapllm_core::FileKind,
+    original: &std::path::Path,
+    dpi: f32,
+) -> Result<Vec<RefPage>, String> {
+    use sapllm_document::pdf::PdfEngine;
+    let pdf = PdfEngine::global(None).map_err(|e| e.to_string())?;
+    let original_bytes = std::fs::read(original).map_err(|e| e.to_string())?;
+    let content = pdf.read(&original_bytes).map_err(|e| e.to_string())?;
+    let images: Vec<(image::RgbImage, f32)> = if kind == sapllm_core::FileKind::Pdf {
+        (0..content.pages.len() as u32)
+            .map(|i| pdf.render_page(bytes, i, dpi).map(|img| (img, dpi)))
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?
+    } else if kind.is_image() {
+        sapllm_ml::input::decode(bytes, kind)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|p| (p.image, p.dpi))
+            .collect()
+    } else {
+        return Err("a scan that is no page".into());
+    };
+    if images.len() != content.pages.len() {
+        return Err(format!(
+            "{} pages but the original has {}",
+            images.len(),
+            content.pages.len()
+        ));
+    }
+    Ok(images
+        .into_iter()
+        .zip(&content.pages)
+        .map(|((image, dpi), page)| RefPage {
+            set: "scans",
+            image,
+            dpi,
+            reference: sapllm_ml::metrics::reading_text(&page.words),
+            words: Some(page.words.clone()),
+        })
+        .collect())
 }
 
 /// `tesseract --version`'s first line, or why it cannot run.

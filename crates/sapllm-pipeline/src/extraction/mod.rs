@@ -165,6 +165,21 @@ pub(crate) fn group_candidates(cands: Vec<(Origin, Cand)>) -> BTreeMap<FieldKey,
         .collect()
 }
 
+/// The least confident OCR word a candidate was read from (1 on text-layer pages): a field
+/// is never surer than the reading it rests on, so an unsure OCR read goes to review.
+fn ocr_read_confidence(ctx: &Ctx<'_>, c: &Cand) -> f32 {
+    ctx.views
+        .get(c.page)
+        .filter(|v| v.page.text_source == sapllm_core::SourceKind::Ocr)
+        .map_or(1.0, |v| {
+            c.words
+                .iter()
+                .filter_map(|&w| v.page.words.get(w as usize))
+                .map(|w| w.confidence)
+                .fold(1.0, f32::min)
+        })
+}
+
 /// Weak last-resort candidates: the seller's country from the IBAN, the currency from the
 /// language when no currency is printed at all.
 fn fallbacks(ctx: &Ctx<'_>, cands: &mut Vec<Cand>) {
@@ -278,8 +293,9 @@ impl RuleExtractor {
                         best.value = FieldValue::Text(t);
                     }
                 }
+                let read = ocr_read_confidence(ctx, &best);
                 let mut cand = self.to_candidate(ctx, best);
-                cand.confidence = score.unwrap_or(g.rule_conf).clamp(0.01, 0.99);
+                cand.confidence = score.unwrap_or(g.rule_conf).clamp(0.01, 0.99).min(read);
                 if n > 1 {
                     cand.provenance
                         .explanation

@@ -791,3 +791,22 @@ fn real_dev_pdfs_stay_above_the_floor() {
     eprintln!("real dev PDFs: {} files, micro-F1 {f1:.3}", sample.len());
     assert!(f1 >= 0.88, "micro-F1 {f1:.3} fell below the floor");
 }
+
+/// A value read by OCR is never surer than its least sure word: the same German invoice read
+/// by OCR with one unsure word in the invoice number drops that field below automatic
+/// approval, while the fields read from sure words keep their confidence.
+#[test]
+fn an_unsure_ocr_word_caps_the_confidence_of_its_field() {
+    let digital = extract(&[german_invoice()]);
+    let mut scanned = german_invoice();
+    scanned.text_source = SourceKind::Ocr;
+    for w in &mut scanned.words {
+        w.confidence = if w.text == "RE-2024-001" { 0.42 } else { 0.99 };
+    }
+    let ocr = extract(&[scanned]);
+    assert_eq!(text(&ocr, FieldKey::InvoiceNumber), "RE-2024-001");
+    assert!(field(&digital, FieldKey::InvoiceNumber).confidence > 0.42);
+    assert!(field(&ocr, FieldKey::InvoiceNumber).confidence <= 0.42);
+    let iban = |ex: &Extraction| field(ex, FieldKey::Iban).confidence;
+    assert!(iban(&ocr) <= 0.99 && iban(&ocr) >= iban(&digital).min(0.99) - 1e-6);
+}
