@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "document",
     "page_image",
     "page_words",
+    "prefetch_document",
     "correct",
     "check_value",
     "approve",

@@ -7,12 +7,11 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use sapllm_api::Api;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_specta::Event;
 
 use crate::intake::AllowedPaths;
-use crate::{IntakeProgress, emit_changed};
+use crate::{AppState, IntakeProgress, emit_changed};
 
 /// How often the folder is looked at.
 pub const POLL: Duration = Duration::from_secs(2);
@@ -52,14 +51,17 @@ impl Watch {
     }
 }
 
-/// Starts the watcher task. The folder is read from the settings at every poll, so changing
-/// it in the settings screen takes effect without a restart.
-pub fn start<R: Runtime>(app: AppHandle<R>, api: Api) {
+/// Starts the watcher task. The folder and the API are taken from the app's state at every
+/// poll, so changing the settings takes effect without a restart.
+pub fn start<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         let mut watch = Watch::default();
         let mut folder: Option<PathBuf> = None;
         loop {
             tokio::time::sleep(POLL).await;
+            let Some(api) = app.try_state::<AppState>().map(|s| s.api()) else {
+                continue;
+            };
             let now = api
                 .app_settings()
                 .ok()

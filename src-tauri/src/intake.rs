@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use tauri::{DragDropEvent, Manager, Window, WindowEvent};
+use sapllm_api::BatchSummaryDto;
+use tauri::async_runtime::JoinHandle;
+use tauri::{AppHandle, DragDropEvent, Manager, Runtime, Window, WindowEvent};
 use tauri_specta::Event;
 
 use crate::{ApiErrorDto, AppState, IntakeProgress, emit_changed};
@@ -46,31 +48,44 @@ impl AllowedPaths {
     }
 }
 
-/// Files and folders dropped on the window are processed at once; progress goes out as
-/// `intake-progress` events, `queue-changed` at the end.
-pub fn on_window_event(window: &Window, event: &WindowEvent) {
+/// Files and folders dropped on the window are processed at once (see [`take_in_dropped`]).
+pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
-        let app = window.app_handle().clone();
-        if let Some(allowed) = app.try_state::<AllowedPaths>() {
-            for p in paths {
-                allowed.allow(p.clone());
+        take_in_dropped(window.app_handle(), paths.clone());
+    }
+}
+
+/// What the window does with dropped paths: they become allowed (the user gave them), and
+/// the files among them and below dropped folders (recursively) are processed in the
+/// background; progress goes out as `intake-progress` events (a file of a type the engine
+/// cannot read is reported there as failed, with the reason), `queue-changed` at the end.
+/// The handle answers the batch's summary (tests wait for it; the window does not).
+pub fn take_in_dropped<R: Runtime>(
+    app: &AppHandle<R>,
+    paths: Vec<PathBuf>,
+) -> Option<JoinHandle<Result<BatchSummaryDto, ApiErrorDto>>> {
+    if let Some(allowed) = app.try_state::<AllowedPaths>() {
+        for p in &paths {
+            allowed.allow(p.clone());
+        }
+    }
+    let api = app.try_state::<AppState>()?.api();
+    let app = app.clone();
+    Some(tauri::async_runtime::spawn(async move {
+        let emit = |progress| {
+            if let Err(e) = (IntakeProgress { progress }).emit(&app) {
+                tracing::warn!("cannot emit intake progress: {e}");
+            }
+        };
+        match api.process_files(&paths, &emit).await {
+            Ok(summary) => {
+                emit_changed(&app, summary.ids.clone());
+                Ok(summary)
+            }
+            Err(e) => {
+                tracing::error!("dropped files not processed: {e}");
+                Err(e.into())
             }
         }
-        let Some(state) = app.try_state::<AppState>() else {
-            return;
-        };
-        let api = state.api.clone();
-        let paths = paths.clone();
-        tauri::async_runtime::spawn(async move {
-            let emit = |progress| {
-                if let Err(e) = (IntakeProgress { progress }).emit(&app) {
-                    tracing::warn!("cannot emit intake progress: {e}");
-                }
-            };
-            match api.process_files(&paths, &emit).await {
-                Ok(summary) => emit_changed(&app, summary.ids),
-                Err(e) => tracing::error!("dropped files not processed: {e}"),
-            }
-        });
-    }
+    }))
 }

@@ -11,9 +11,10 @@ pub mod hot_folder;
 pub mod intake;
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 use std::time::Instant;
 
+use sapllm_api::prefetch::PrefetchReport;
 use sapllm_api::{
     Api, ApiError, AppSettings, BatchSummaryDto, CorrectionRequest, ProcessProgress, QueueCounts,
     QueueQuery, QueueRow, ReviewDocument, Settings, ValueCheck, WordView,
@@ -72,10 +73,49 @@ pub struct IntakeProgress {
     pub progress: ProcessProgress,
 }
 
-/// What every command needs: the API (store + engine).
-#[derive(Debug, Clone)]
+/// What every command needs: the API (store + engine), and the folder the app started from.
+#[derive(Debug)]
 pub struct AppState {
-    pub api: Api,
+    /// Replaced by an API with a fresh engine when the settings are saved, so that the
+    /// engine's settings (thresholds, OCR model and threads) apply to the next documents.
+    api: RwLock<Api>,
+    /// `SAPLLM_DATA_DIR`, else the OS default: where a data-folder choice is kept (it applies
+    /// from the next start, see [`sapllm_api::review::start_data_dir`]).
+    pub start_folder: PathBuf,
+}
+
+impl AppState {
+    pub fn new(api: Api, start_folder: PathBuf) -> Self {
+        Self {
+            api: RwLock::new(api),
+            start_folder,
+        }
+    }
+
+    /// The API as configured now (cheap: shared handles).
+    pub fn api(&self) -> Api {
+        match self.api.read() {
+            Ok(a) => a.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn replace(&self, api: Api) {
+        match self.api.write() {
+            Ok(mut a) => *a = api,
+            Err(poisoned) => *poisoned.into_inner() = api,
+        }
+    }
+
+    /// The settings with the data folder of the next start filled in.
+    fn settings(&self, api: &Api) -> Result<AppSettings, ApiError> {
+        let mut s = api.app_settings()?;
+        let next = sapllm_api::review::start_data_dir(&self.start_folder);
+        if next != api.data_dir() {
+            s.data_dir_on_restart = Some(next.display().to_string());
+        }
+        Ok(s)
+    }
 }
 
 fn emit_changed<R: Runtime>(app: &AppHandle<R>, ids: Vec<String>) {
@@ -101,7 +141,7 @@ fn ui_ready() -> Answer<f64> {
 #[tauri::command]
 #[specta::specta]
 async fn queue(state: State<'_, AppState>, query: QueueQuery) -> Answer<Vec<QueueRow>> {
-    let rows = state.api.review_queue(&query).await?;
+    let rows = state.api().review_queue(&query).await?;
     static FIRST: std::sync::Once = std::sync::Once::new();
     FIRST.call_once(|| {
         let ms = STARTED.get().map(|s| s.elapsed().as_millis()).unwrap_or(0);
@@ -113,13 +153,13 @@ async fn queue(state: State<'_, AppState>, query: QueueQuery) -> Answer<Vec<Queu
 #[tauri::command]
 #[specta::specta]
 async fn queue_counts(state: State<'_, AppState>) -> Answer<QueueCounts> {
-    Ok(state.api.queue_counts().await?)
+    Ok(state.api().queue_counts().await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 async fn document(state: State<'_, AppState>, id: String) -> Answer<ReviewDocument> {
-    Ok(state.api.review_document(&id).await?)
+    Ok(state.api().review_document(&id).await?)
 }
 
 /// The page as PNG bytes, sent raw (an ArrayBuffer in the web view, no JSON). Registered
@@ -131,14 +171,27 @@ async fn page_image(
     page: u32,
     width_px: u32,
 ) -> Answer<tauri::ipc::Response> {
-    let png = state.api.page_image(&id, page, width_px).await?;
+    let png = state.api().page_image(&id, page, width_px).await?;
     Ok(tauri::ipc::Response::new(png))
 }
 
 #[tauri::command]
 #[specta::specta]
 async fn page_words(state: State<'_, AppState>, id: String, page: u32) -> Answer<Vec<WordView>> {
-    Ok(state.api.page_words(&id, page).await?)
+    Ok(state.api().page_words(&id, page).await?)
+}
+
+/// Warms the document the clerk will most likely open next (pages, page image `width_px`
+/// wide, review view), so that moving on shows it at once. The UI calls it without waiting;
+/// a newer call makes an older one stop early.
+#[tauri::command]
+#[specta::specta]
+async fn prefetch_document(
+    state: State<'_, AppState>,
+    id: String,
+    width_px: u32,
+) -> Answer<PrefetchReport> {
+    Ok(state.api().prefetch_document(&id, width_px).await?)
 }
 
 #[tauri::command]
@@ -149,8 +202,8 @@ async fn correct<R: Runtime>(
     id: String,
     request: CorrectionRequest,
 ) -> Answer<ReviewDocument> {
-    let user = state.api.user_name();
-    let doc = state.api.correct(&id, &request, &user).await?;
+    let user = state.api().user_name();
+    let doc = state.api().correct(&id, &request, &user).await?;
     emit_changed(&app, vec![doc.id.clone()]);
     Ok(doc)
 }
@@ -158,7 +211,7 @@ async fn correct<R: Runtime>(
 #[tauri::command]
 #[specta::specta]
 fn check_value(state: State<'_, AppState>, field: String, value: String) -> Answer<ValueCheck> {
-    Ok(state.api.check_value(&field, &value))
+    Ok(state.api().check_value(&field, &value))
 }
 
 #[tauri::command]
@@ -169,9 +222,9 @@ async fn approve<R: Runtime>(
     id: String,
     comment: Option<String>,
 ) -> Answer<ReviewDocument> {
-    let user = state.api.user_name();
+    let user = state.api().user_name();
     let done = state
-        .api
+        .api()
         .approve(&id, &user, comment.as_deref())
         .await
         .map_err(|e| {
@@ -187,7 +240,7 @@ async fn approve<R: Runtime>(
             }
         })?;
     emit_changed(&app, vec![done.hash.as_str().to_owned()]);
-    Ok(state.api.review_document(done.hash.as_str()).await?)
+    Ok(state.api().review_document(done.hash.as_str()).await?)
 }
 
 #[tauri::command]
@@ -198,9 +251,9 @@ async fn reject<R: Runtime>(
     id: String,
     comment: String,
 ) -> Answer<ReviewDocument> {
-    let user = state.api.user_name();
-    state.api.reject(&id, &user, &comment).await?;
-    let doc = state.api.review_document(&id).await?;
+    let user = state.api().user_name();
+    state.api().reject(&id, &user, &comment).await?;
+    let doc = state.api().review_document(&id).await?;
     emit_changed(&app, vec![doc.id.clone()]);
     Ok(doc)
 }
@@ -217,7 +270,7 @@ async fn process_paths<R: Runtime>(
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
     allowed.check(&paths)?;
     let summary = state
-        .api
+        .api()
         .process_files(&paths, &|p| {
             if let Err(e) = on_progress.send(p) {
                 tracing::warn!("progress not delivered: {e}");
@@ -231,7 +284,7 @@ async fn process_paths<R: Runtime>(
 #[tauri::command]
 #[specta::specta]
 fn get_settings(state: State<'_, AppState>) -> Answer<AppSettings> {
-    Ok(state.api.app_settings()?)
+    Ok(state.settings(&state.api())?)
 }
 
 #[tauri::command]
@@ -241,7 +294,15 @@ fn save_settings(
     allowed: State<'_, AllowedPaths>,
     settings: AppSettings,
 ) -> Answer<AppSettings> {
-    let saved = state.api.save_app_settings(&settings)?;
+    let api = state.api();
+    api.save_app_settings(&settings)?;
+    if let Some(folder) = &settings.data_dir_on_restart {
+        sapllm_api::review::choose_data_folder(&state.start_folder, folder)?;
+    }
+    // Thresholds, OCR model and threads apply to the next documents: a fresh engine.
+    let api = api.reconfigured();
+    state.replace(api.clone());
+    let saved = state.settings(&api)?;
     if let Some(h) = &saved.hot_folder {
         allowed.allow(PathBuf::from(h));
     }
@@ -311,6 +372,7 @@ macro_rules! typed_commands {
                 queue_counts,
                 document,
                 page_words,
+                prefetch_document,
                 correct::<$r>,
                 check_value,
                 approve::<$r>,
@@ -379,6 +441,7 @@ pub fn app_builder<R: Runtime>(
     builder: tauri::Builder<R>,
     specta: tauri_specta::Builder<R>,
     api: Api,
+    start_folder: PathBuf,
 ) -> tauri::Builder<R> {
     let handler = invoke_handler(&specta);
     let allowed = AllowedPaths::default();
@@ -388,7 +451,7 @@ pub fn app_builder<R: Runtime>(
         }
     }
     builder
-        .manage(AppState { api })
+        .manage(AppState::new(api, start_folder))
         .manage(allowed)
         .invoke_handler(handler)
         .setup(move |app| {
@@ -397,10 +460,23 @@ pub fn app_builder<R: Runtime>(
         })
 }
 
-/// Opens the API for the data folder from `SAPLLM_DATA_DIR` (or the OS default).
-pub fn open_api() -> Result<Api, ApiError> {
-    let settings = Settings::from_env()?;
-    tauri::async_runtime::block_on(Api::open(&settings))
+/// Opens the API: the start folder is `SAPLLM_DATA_DIR` (or the OS default); the data
+/// folder is the one chosen in its `app.toml` (settings screen, from the next start), else the
+/// start folder itself. The engine reads the data folder's stored settings (OCR model and
+/// threads from `app.toml`, thresholds from `pipeline.toml`); `SAPLLM_OCR_MODEL` and
+/// `SAPLLM_OCR_THREADS` override them. Returns the API and the start folder.
+pub fn open_api() -> Result<(Api, PathBuf), ApiError> {
+    let start_folder = Settings::from_env()?.data_dir;
+    let dir = sapllm_api::review::start_data_dir(&start_folder);
+    if dir != start_folder {
+        tracing::info!(
+            "data folder {} (chosen in {})",
+            dir.display(),
+            start_folder.display()
+        );
+    }
+    let api = tauri::async_runtime::block_on(Api::open(&Settings::new(dir)))?;
+    Ok((api, start_folder))
 }
 
 /// Runs the app.
@@ -411,8 +487,8 @@ pub fn run() {
         )
         .with_writer(std::io::stderr)
         .init();
-    let api = match open_api() {
-        Ok(api) => api,
+    let (api, start_folder) = match open_api() {
+        Ok(opened) => opened,
         Err(e) => {
             eprintln!("sapllm-desktop: cannot open the data folder: {e}");
             std::process::exit(2);
@@ -421,12 +497,12 @@ pub fn run() {
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .on_window_event(intake::on_window_event);
-    app_builder(builder, specta_builder(), api.clone())
+    app_builder(builder, specta_builder(), api, start_folder)
         .build(tauri::generate_context!())
         .expect("error while building the SAP_LLM Desktop app")
         .run(move |app, event| {
             if let tauri::RunEvent::Ready = event {
-                hot_folder::start(app.clone(), api.clone());
+                hot_folder::start(app.clone());
             }
         });
 }

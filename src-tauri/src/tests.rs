@@ -21,9 +21,14 @@ struct TestApp {
 }
 
 fn app_with(api: Api, dir: tempfile::TempDir) -> TestApp {
-    let app = crate::app_builder(mock_builder(), crate::mock_specta_builder(), api.clone())
-        .build(tauri::generate_context!())
-        .expect("mock app");
+    let app = crate::app_builder(
+        mock_builder(),
+        crate::mock_specta_builder(),
+        api.clone(),
+        dir.path().to_path_buf(),
+    )
+    .build(tauri::generate_context!())
+    .expect("mock app");
     // The mock runtime does not run the setup hook (it runs when an event loop starts).
     crate::mock_specta_builder().mount_events(app.handle());
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -82,6 +87,12 @@ impl TestApp {
             tauri::ipc::InvokeResponseBody::Raw(b) => b,
             tauri::ipc::InvokeResponseBody::Json(j) => panic!("expected bytes, got {j}"),
         }
+    }
+
+    /// The API as the commands see it now (saving settings replaces it).
+    fn api_now(&self) -> Api {
+        use tauri::Manager;
+        self._app.state::<crate::AppState>().api()
     }
 
     /// Processes a sample through the API (the dialog and drag and drop need a person).
@@ -258,4 +269,214 @@ fn review_correct_by_clicking_words_and_approval_needs_sap() {
         .call("reject", json!({"id": id, "comment": "wrong supplier"}))
         .unwrap();
     assert_eq!(rejected["status"], "rejected");
+}
+
+/// A copy of a sample with bytes appended after its end: the same document to PDFium, a new
+/// one to the store (another content hash).
+fn variant(sample: &str, into: &Path, tag: &str) -> PathBuf {
+    let mut bytes = std::fs::read(samples().join(sample)).unwrap();
+    bytes.extend_from_slice(format!("\n% {tag}\n").as_bytes());
+    let path = into.join(format!("{tag}-{sample}"));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn saved_settings_apply_to_the_next_documents_without_a_restart() {
+    for var in ["SAPLLM_OCR_MODEL", "SAPLLM_OCR_THREADS"] {
+        assert!(
+            std::env::var_os(var).is_none(),
+            "{var} overrides the stored settings: run this test without it"
+        );
+    }
+    let t = new_app();
+    let files = tempfile::tempdir().unwrap();
+    let process = |path: PathBuf| {
+        let summary =
+            tauri::async_runtime::block_on(t.api_now().process_files(&[path], &|_| {})).unwrap();
+        assert_eq!(summary.processed, 1, "{summary:?}");
+        let view = tauri::async_runtime::block_on(t.api_now().show(&summary.ids[0])).unwrap();
+        view.result.expect("a result")
+    };
+
+    // OCR off and a strict review threshold: the engine the next document meets has both.
+    let mut s = t.call("get_settings", json!({})).unwrap();
+    assert_eq!(s["ocr_model"], "fast");
+    assert_eq!(s["ocr_threads"], 1);
+    assert_eq!(s["overridden"], json!([]));
+    s["ocr_model"] = json!("off");
+    s["review_threshold"] = json!(0.91);
+    t.call("save_settings", json!({"settings": s})).unwrap();
+    let api = t.api_now();
+    let engine = api.engine().unwrap();
+    assert!(matches!(engine.ocr(), sapllm_api::OcrStatus::Off));
+    let config = engine.pipeline().config();
+    assert!((config.thresholds.field_review_below - 0.91).abs() < 1e-6);
+    let scan = process(variant("scanned-invoice-de.pdf", files.path(), "off"));
+    assert!(!scan.versions.contains_key("ocr"), "{:?}", scan.versions);
+    assert!(
+        scan.findings.iter().any(|f| f.code == "needs_ocr"),
+        "{:?}",
+        scan.findings
+    );
+
+    // The fast model on two threads: the next scan is read by OCR, without a restart.
+    let mut s = t.call("get_settings", json!({})).unwrap();
+    s["ocr_model"] = json!("fast");
+    s["ocr_threads"] = json!(2);
+    let saved = t.call("save_settings", json!({"settings": s})).unwrap();
+    assert_eq!(saved["ocr_threads"], 2);
+    assert!(matches!(
+        t.api_now().engine().unwrap().ocr(),
+        sapllm_api::OcrStatus::Ready(_)
+    ));
+    let scan = process(variant("scanned-invoice-de.pdf", files.path(), "fast"));
+    let ocr = scan.versions.get("ocr").expect("the scan was read by OCR");
+    assert!(ocr.contains("tiny") || ocr.contains("fast"), "{ocr}");
+    assert!(!scan.findings.iter().any(|f| f.code == "needs_ocr"));
+
+    // Out-of-range thread counts are refused.
+    let mut bad = saved.clone();
+    bad["ocr_threads"] = json!(0);
+    let err = t
+        .call("save_settings", json!({"settings": bad}))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_value", "{err}");
+}
+
+#[test]
+fn a_new_data_folder_applies_from_the_next_start() {
+    let t = new_app();
+    let start = t.api.data_dir().to_path_buf();
+    let other = tempfile::tempdir().unwrap();
+    let target = other.path().join("ap-data");
+
+    let mut s = t.call("get_settings", json!({})).unwrap();
+    assert_eq!(s["data_dir_on_restart"], Value::Null);
+    s["data_dir_on_restart"] = json!("relative/folder");
+    let err = t
+        .call("save_settings", json!({"settings": s.clone()}))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_value", "{err}");
+
+    s["data_dir_on_restart"] = json!(target.display().to_string());
+    let saved = t.call("save_settings", json!({"settings": s})).unwrap();
+    // Not now: this run keeps its folder and says which one the next start uses.
+    assert_eq!(saved["data_dir"], start.display().to_string());
+    assert_eq!(saved["data_dir_on_restart"], target.display().to_string());
+    assert_eq!(t.api_now().data_dir(), start.as_path());
+
+    // The next start: the start folder leads to the chosen one, which opens empty.
+    let next = sapllm_api::review::start_data_dir(&start);
+    assert_eq!(next, target);
+    let api = tauri::async_runtime::block_on(Api::open(&Settings::new(next))).unwrap();
+    let app = crate::app_builder(
+        mock_builder(),
+        crate::mock_specta_builder(),
+        api,
+        start.clone(),
+    )
+    .build(tauri::generate_context!())
+    .expect("mock app");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("main window");
+    let restarted = TestApp {
+        _app: app,
+        window,
+        api: t.api.clone(),
+        _dir: tempfile::tempdir().unwrap(),
+    };
+    let s = restarted.call("get_settings", json!({})).unwrap();
+    assert_eq!(s["data_dir"], target.display().to_string());
+    assert_eq!(s["data_dir_on_restart"], Value::Null);
+    assert!(target.join("sapllm.db").exists());
+
+    // Choosing the start folder again undoes the choice.
+    let mut s = s;
+    s["data_dir_on_restart"] = json!(start.display().to_string());
+    let saved = restarted
+        .call("save_settings", json!({"settings": s}))
+        .unwrap();
+    assert_eq!(saved["data_dir_on_restart"], start.display().to_string());
+    assert_eq!(sapllm_api::review::start_data_dir(&start), start);
+}
+
+#[test]
+fn dropped_files_and_folders_are_granted_and_processed_recursively() {
+    let t = new_app();
+    let drop = tempfile::tempdir().unwrap();
+    let folder = drop.path().join("Scans");
+    std::fs::create_dir_all(folder.join("2026/11")).unwrap();
+    std::fs::copy(
+        samples().join("invoice-de-din.pdf"),
+        folder.join("invoice-de-din.pdf"),
+    )
+    .unwrap();
+    std::fs::copy(
+        samples().join("ubl-invoice-fr.xml"),
+        folder.join("2026/11/ubl-invoice-fr.xml"),
+    )
+    .unwrap();
+    // A Word file is not a document the engine reads: reported as failed, with the reason.
+    std::fs::write(
+        folder.join("2026/cover-letter.docx"),
+        b"PK\x03\x04 not an invoice",
+    )
+    .unwrap();
+    // A note next to the documents is not a document at all.
+    std::fs::write(folder.join("notes.txt"), b"paid by transfer").unwrap();
+    let single = drop.path().join("invoice-en-minimal.pdf");
+    std::fs::copy(samples().join("invoice-en-minimal.pdf"), &single).unwrap();
+
+    // Before the drop, the web view may not ask for any of these paths.
+    let inside = folder.join("2026/11/ubl-invoice-fr.xml");
+    let err = t
+        .call(
+            "process_paths",
+            json!({"paths": [inside.display().to_string()], "onProgress": "__CHANNEL__:7"}),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "not_allowed", "{err}");
+
+    let handle = crate::intake::take_in_dropped(t._app.handle(), vec![folder.clone(), single])
+        .expect("the app state is there");
+    let summary = tauri::async_runtime::block_on(handle)
+        .expect("the batch ran")
+        .expect("the batch finished");
+    assert_eq!(summary.processed, 3, "{summary:?}");
+    assert_eq!(summary.failed, 1, "{summary:?}");
+    assert_eq!(summary.ids.len(), 3);
+    let rows = t
+        .call(
+            "queue",
+            json!({"query": {"status": null, "search": null, "sort": "received", "descending": true}}),
+        )
+        .unwrap();
+    let mut names: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["file_name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "invoice-de-din.pdf",
+            "invoice-en-minimal.pdf",
+            "ubl-invoice-fr.xml"
+        ]
+    );
+
+    // What was below the dropped folder is now the user's: asking again is allowed, and the
+    // document is known already.
+    let again = t
+        .call(
+            "process_paths",
+            json!({"paths": [inside.display().to_string()], "onProgress": "__CHANNEL__:7"}),
+        )
+        .unwrap();
+    assert_eq!(again["duplicates"], 1, "{again}");
+    assert_eq!(again["processed"], 0, "{again}");
 }

@@ -280,6 +280,18 @@ test('a clerk takes in an invoice, corrects a field by clicking a word and appro
   await wd.waitFor('[data-testid="save-settings"]');
   const userName = await (await wd.find('[data-testid="user-name"]')).prop('value');
   assert.equal(userName, USER);
+  // The environment sets the OCR model for this run: the screen says so.
+  await wd.waitFor('[data-testid="overridden"]');
   await sleep(300);
   await shot('settings.png');
+
+  // Saving stores the settings the engine reads (OCR threads in app.toml, the review
+  // threshold in pipeline.toml), applied to the next documents without a restart.
+  const threads = await wd.find('[data-testid="ocr-threads"]');
+  await threads.clear();
+  await threads.type('2');
+  await (await wd.find('[data-testid="save-settings"]')).click();
+  await wd.waitUntil('ocr_threads stored in app.toml', () =>
+    /ocr_threads = 2/.test(fs.readFileSync(path.join(dataDir, 'app.toml'), 'utf8')),
+  );
 });

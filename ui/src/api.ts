@@ -9,6 +9,7 @@ import type {
   AppSettings,
   BatchSummaryDto,
   CorrectionRequest,
+  PrefetchReport,
   ProcessProgress,
   QueueCounts,
   QueueQuery,
@@ -33,9 +34,31 @@ function isApiErrorDto(e: unknown): e is ApiErrorDto {
   return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
 }
 
+/**
+ * Times a command when a measurement asked for it by putting an array at
+ * `window.__sapllmTrace` (tests/e2e/next-doc.mjs does); otherwise nothing is recorded.
+ */
+function traced<T>(cmd: string, p: Promise<T>): Promise<T> {
+  const trace = typeof window !== 'undefined' ? (window as { __sapllmTrace?: unknown[] }).__sapllmTrace : undefined;
+  if (!Array.isArray(trace)) return p;
+  const rec: { cmd: string; t0: number; t1: number | null } = { cmd, t0: performance.now(), t1: null };
+  trace.push(rec);
+  const end = () => (rec.t1 = performance.now());
+  p.then(end, end);
+  return p;
+}
+
+/** Records a moment (e.g. a document on screen) when a measurement is tracing. */
+export function mark(name: string): void {
+  const trace = typeof window !== 'undefined' ? (window as { __sapllmTrace?: unknown[] }).__sapllmTrace : undefined;
+  if (!Array.isArray(trace)) return;
+  const now = performance.now();
+  trace.push({ cmd: name, t0: now, t1: now });
+}
+
 async function run<T>(cmd: string, args?: Record<string, unknown>): Promise<Result<T, ApiErrorDto>> {
   try {
-    return { status: 'ok', data: await invoke<T>(cmd, args) };
+    return { status: 'ok', data: await traced(cmd, invoke<T>(cmd, args)) };
   } catch (e) {
     if (isApiErrorDto(e)) return { status: 'error', error: e };
     // A string error comes from Tauri itself (unknown command, denied by a capability).
@@ -50,6 +73,9 @@ export const commands = {
   queueCounts: () => run<QueueCounts>('queue_counts'),
   document: (id: string) => run<ReviewDocument>('document', { id }),
   pageWords: (id: string, page: number) => run<WordView[]>('page_words', { id, page }),
+  /** Warms the next document in Rust (pages, page image, view); answers when done. */
+  prefetchDocument: (id: string, widthPx: number) =>
+    run<PrefetchReport>('prefetch_document', { id, widthPx }),
   correct: (id: string, request: CorrectionRequest) => run<ReviewDocument>('correct', { id, request }),
   checkValue: (field: string, value: string) => run<ValueCheck>('check_value', { field, value }),
   approve: (id: string, comment: string | null) => run<ReviewDocument>('approve', { id, comment }),
@@ -75,7 +101,7 @@ export async function call<T>(result: Promise<Result<T, ApiErrorDto>>): Promise<
  */
 export async function pageImage(id: string, page: number, widthPx: number): Promise<Blob> {
   try {
-    const bytes = await invoke<ArrayBuffer | Uint8Array | number[]>('page_image', { id, page, widthPx });
+    const bytes = await traced('page_image', invoke<ArrayBuffer | Uint8Array | number[]>('page_image', { id, page, widthPx }));
     const data = Array.isArray(bytes) ? new Uint8Array(bytes) : bytes;
     return new Blob([data as BlobPart], { type: 'image/png' });
   } catch (e) {

@@ -53,6 +53,19 @@ async pageWords(id: string, page: number) : Promise<Result<WordView[], ApiErrorD
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Warms the document the clerk will most likely open next (pages, page image `width_px`
+ * wide, review view), so that moving on shows it at once. The UI calls it without waiting;
+ * a newer call makes an older one stop early.
+ */
+async prefetchDocument(id: string, widthPx: number) : Promise<Result<PrefetchReport, ApiErrorDto>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("prefetch_document", { id, widthPx }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async correct(id: string, request: CorrectionRequest) : Promise<Result<ReviewDocument, ApiErrorDto>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("correct", { id, request }) };
@@ -165,13 +178,28 @@ review_threshold: number;
  */
 auto_approve_threshold: number; 
 /**
- * `fast`, `accurate`, `off`.
+ * `fast`, `accurate`, `off`. Applies to the next documents read (no restart).
  */
 ocr_model: string; 
 /**
- * `cpu`, `cuda`, `directml`, `coreml`.
+ * Threads each OCR model runs on (1–16). Applies to the next documents read.
  */
-execution_provider: string; hot_folder: string | null; 
+ocr_threads: number; 
+/**
+ * `cpu`, `cuda`, `directml`, `coreml`. Chosen once per process by ONNX Runtime through
+ * `SAPLLM_EXECUTION_PROVIDER`; the stored choice is shown, not applied (see the docs).
+ */
+execution_provider: string; 
+/**
+ * The data folder the app will use from its next start when it differs from the one in
+ * use (`data_dir`); the app fills it in, the API does not know where it was started from.
+ */
+data_dir_on_restart: string | null; 
+/**
+ * Settings an environment variable overrides in this process (`ocr_model`,
+ * `ocr_threads`, `execution_provider`): stored, but not what runs.
+ */
+overridden: string[]; hot_folder: string | null; 
 /**
  * `en`, `de`.
  */
@@ -290,6 +318,24 @@ export type LineItemView = { index: number; cells: CellView[] }
  * A page's size in points.
  */
 export type PageInfo = { index: number; width: number; height: number }
+/**
+ * What a prefetch did.
+ */
+export type PrefetchReport = { 
+/**
+ * The document's full id.
+ */
+id: string; 
+/**
+ * `warmed`: pages, page image and view are cached; `superseded`: a newer prefetch was
+ * asked for before this one was done; `nothing`: the document has no pages to show
+ * (an XML e-invoice, or not processed).
+ */
+outcome: string; 
+/**
+ * The page whose image was rendered.
+ */
+page: number | null; millis: number }
 /**
  * Progress of a batch, one message per file.
  */

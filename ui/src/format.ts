@@ -53,6 +53,15 @@ export function formatConfidence(confidence: number | null | undefined): string 
  * required value) counts as confidence 0 and comes first; empty fields nobody asks for come
  * last, so the clerk does not Tab through every optional blank.
  */
+/**
+ * How wide the page image is rendered for a zoom: sharp enough for the zoom and the screen's
+ * pixel ratio, in steps of 400 px so that zooming re-renders rarely (and the width a
+ * prefetch renders is the width the screen asks for).
+ */
+export function pageImageWidth(zoom: number, dpr = typeof window !== 'undefined' ? window.devicePixelRatio || 1 : 1): number {
+  return Math.min(2400, Math.ceil((1000 * Math.max(1, zoom) * dpr) / 400) * 400);
+}
+
 export function tabOrder(fields: FieldView[]): string[] {
   const rank = (f: FieldView) => {
     if (f.value != null) return f.confidence;

@@ -271,3 +271,45 @@ describe('i18n', () => {
     await waitFor(() => target.querySelector('[data-nav="settings"]')!.textContent!.trim() === 'Einstellungen');
   });
 });
+
+describe('moving on fast', () => {
+  it('warms the likely next document in Rust: the selected row after the queue loads, the next one when a document opens', async () => {
+    const { target, backend } = startApp();
+    await waitFor(() => target.querySelectorAll('tbody tr').length === 3);
+    const rows = [...target.querySelectorAll('tbody tr')].map((r) => r.getAttribute('data-id'));
+    await waitFor(() => callsOf(backend, 'prefetch_document').length >= 1);
+    expect(callsOf(backend, 'prefetch_document')[0].args.id).toBe(rows[0]);
+    const width = callsOf(backend, 'prefetch_document')[0].args.widthPx;
+    expect(width % 400).toBe(0);
+
+    openDocument(rows[0]!);
+    await waitFor(() => target.querySelector('[data-field="invoice_number"]'));
+    await waitFor(() => callsOf(backend, 'prefetch_document').some((c) => c.args.id === rows[1]));
+    // Then the screen takes the warmed view, page image (same width) and words of that one.
+    await waitFor(() => callsOf(backend, 'page_words').some((c) => c.args.id === rows[1]));
+    expect(callsOf(backend, 'page_image').some((c) => c.args.id === rows[1] && c.args.widthPx === width)).toBe(true);
+    expect(callsOf(backend, 'document').some((c) => c.args.id === rows[1])).toBe(true);
+  });
+});
+
+describe('settings', () => {
+  it('a new data folder is saved for the next start and says so; OCR threads are saved', async () => {
+    const { target, backend } = startApp();
+    await waitFor(() => target.querySelectorAll('tbody tr').length === 3);
+    key(window, '3', { altKey: true });
+    const threads = (await waitFor(() => target.querySelector('[data-testid="ocr-threads"]'))) as HTMLInputElement;
+    expect(target.querySelector('[data-testid="restart-note"]')).toBeNull();
+    typeInto(threads, '2');
+    const choose = target.querySelector('[data-testid="data-dir"]')!.parentElement!.querySelector('button')!;
+    choose.click();
+    await waitFor(() => target.querySelector('[data-testid="restart-note"]'));
+    expect((target.querySelector('[data-testid="data-dir"]') as HTMLInputElement).value).toBe('/home/clerk/Scans');
+    expect(target.querySelector('[data-testid="restart-note"]')!.textContent).toContain('/home/clerk/.local/share/sapllm');
+    target.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await waitFor(() => callsOf(backend, 'save_settings').length === 1);
+    const sent = callsOf(backend, 'save_settings')[0].args.settings;
+    expect(sent.data_dir_on_restart).toBe('/home/clerk/Scans');
+    expect(sent.ocr_threads).toBe(2);
+    expect(sent.data_dir).toBe('/home/clerk/.local/share/sapllm');
+  });
+});

@@ -38,6 +38,9 @@ export type QueueCounts = {
   all: number;
 };
 
+/** What a prefetch of the next document did (`warmed`, `superseded`, `nothing`). */
+export type PrefetchReport = { id: string; outcome: string; page: number | null; millis: number };
+
 export type BoxDto = { x: number; y: number; w: number; h: number };
 export type PageInfo = { index: number; width: number; height: number };
 
@@ -158,7 +161,10 @@ export type AppSettings = {
   review_threshold: number;
   auto_approve_threshold: number;
   ocr_model: string;
+  ocr_threads: number;
   execution_provider: string;
+  data_dir_on_restart: string | null;
+  overridden: string[];
   hot_folder: string | null;
   ui_language: string;
   theme: string;

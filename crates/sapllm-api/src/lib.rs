@@ -18,6 +18,7 @@ pub mod learning;
 mod master_data;
 pub mod models;
 pub mod posting;
+pub mod prefetch;
 mod prior;
 mod process;
 pub mod review;
@@ -278,7 +279,7 @@ impl Engine {
         // OCR for scans and images when its models are installed; without them scans go to
         // review with `needs_ocr`, as before. Pages are rendered by the same reader that read
         // them (in a worker process when workers are configured).
-        let ocr = ocr_from_env();
+        let ocr = review::ocr_for(settings);
         let reader: Arc<dyn sapllm_pipeline::preprocessing::PdfReader> = match &ocr {
             OcrStatus::Ready(engine) => Arc::new(WithOcr::new(reader, engine.clone())),
             _ => reader,

@@ -310,10 +310,19 @@ pub struct AppSettings {
     pub review_threshold: f32,
     /// Auto-approval needs every required field at or above this (`pipeline.toml`).
     pub auto_approve_threshold: f32,
-    /// `fast`, `accurate`, `off`.
+    /// `fast`, `accurate`, `off`. Applies to the next documents read (no restart).
     pub ocr_model: String,
-    /// `cpu`, `cuda`, `directml`, `coreml`.
+    /// Threads each OCR model runs on (1–16). Applies to the next documents read.
+    pub ocr_threads: u32,
+    /// `cpu`, `cuda`, `directml`, `coreml`. Chosen once per process by ONNX Runtime through
+    /// `SAPLLM_EXECUTION_PROVIDER`; the stored choice is shown, not applied (see the docs).
     pub execution_provider: String,
+    /// The data folder the app will use from its next start when it differs from the one in
+    /// use (`data_dir`); the app fills it in, the API does not know where it was started from.
+    pub data_dir_on_restart: Option<String>,
+    /// Settings an environment variable overrides in this process (`ocr_model`,
+    /// `ocr_threads`, `execution_provider`): stored, but not what runs.
+    pub overridden: Vec<String>,
     pub hot_folder: Option<String>,
     /// `en`, `de`.
     pub ui_language: String,
@@ -352,7 +361,10 @@ pub struct BatchSummaryDto {
 #[serde(default)]
 struct AppFile {
     ocr_model: String,
+    ocr_threads: u32,
     execution_provider: String,
+    /// Only in the folder the app starts from: the data folder to use instead.
+    data_folder: Option<String>,
     hot_folder: Option<String>,
     ui_language: String,
     theme: String,
@@ -363,7 +375,9 @@ impl Default for AppFile {
     fn default() -> Self {
         Self {
             ocr_model: "fast".into(),
+            ocr_threads: 1,
             execution_provider: "cpu".into(),
+            data_folder: None,
             hot_folder: None,
             ui_language: "en".into(),
             theme: "system".into(),
@@ -392,8 +406,9 @@ static PAGE_CACHE: Mutex<PageCache> = Mutex::new(PageCache {
     pages: None,
 });
 
-/// How many documents' pages are kept.
-const PAGE_CACHE_DOCUMENTS: usize = 8;
+/// How many documents' pages are kept: a clerk walking back through a morning's queue
+/// should not wait for PDFs to be read again (a document's words are tens of kB).
+const PAGE_CACHE_DOCUMENTS: usize = 48;
 
 struct PageCache {
     order: VecDeque<ContentHash>,
@@ -425,8 +440,8 @@ impl PageCache {
 /// to a document, or the UI asking again after a re-layout, costs nothing.
 static IMAGE_CACHE: Mutex<VecDeque<(ImageKey, Arc<Vec<u8>>)>> = Mutex::new(VecDeque::new());
 
-/// How many rendered pages are kept (a few MB at screen widths).
-const IMAGE_CACHE_PAGES: usize = 24;
+/// How many rendered pages are kept (200–600 kB each at screen widths: about 20 MB).
+const IMAGE_CACHE_PAGES: usize = 48;
 
 type ImageKey = (ContentHash, u32, u32);
 
@@ -439,6 +454,12 @@ fn cached_image(key: &ImageKey) -> Option<Arc<Vec<u8>>> {
     Some(png)
 }
 
+/// The cached page image, if any (tests of the prefetch).
+#[cfg(test)]
+pub(crate) fn cached_png(hash: &ContentHash, page: u32, width_px: u32) -> Option<Arc<Vec<u8>>> {
+    cached_image(&(hash.clone(), page, width_px))
+}
+
 fn cache_image(key: ImageKey, png: Arc<Vec<u8>>) {
     if let Ok(mut c) = IMAGE_CACHE.lock() {
         c.retain(|(k, _)| *k != key);
@@ -447,6 +468,30 @@ fn cache_image(key: ImageKey, png: Arc<Vec<u8>>) {
             c.pop_front();
         }
     }
+}
+
+/// Held while a page is rendered (see [`Api::page_image`]).
+static RENDERING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Held while a document's pages are read (see [`Api::pages_of`]).
+pub(crate) static READING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The page image as PNG. Fast compression: a page rendered at screen width is mostly white
+/// with black text, which the fast deflate setting still packs well (a few hundred kB), and
+/// the default setting cost several times longer on the path of every first page view.
+fn encode_page(img: &image::RgbImage) -> Result<Vec<u8>, ApiError> {
+    use image::ImageEncoder;
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    let mut out = Vec::with_capacity(256 * 1024);
+    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
+        .write_image(
+            img.as_raw(),
+            img.width(),
+            img.height(),
+            image::ExtendedColorType::Rgb8,
+        )
+        .map_err(|e| ApiError::new("engine", format!("cannot encode the page: {e}")))?;
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -662,21 +707,28 @@ impl Api {
         width_px: u32,
     ) -> Result<Vec<u8>, ApiError> {
         let hash = self.store.find_by_prefix(id).await?;
-        let doc = self.store.document(&hash).await?;
-        let bytes = self.store.original_bytes(&hash).await?;
         let width_px = width_px.clamp(64, 4000);
         let key: ImageKey = (hash.clone(), page, width_px);
         if let Some(png) = cached_image(&key) {
             return Ok(png.as_ref().clone());
         }
-        let pdfium = self.settings.pdfium_path.clone();
+        // One page is rendered at a time: a request for the page a prefetch is rendering
+        // waits for it and takes it from the cache instead of rendering it a second time.
+        let _rendering = RENDERING.lock().await;
+        if let Some(png) = cached_image(&key) {
+            return Ok(png.as_ref().clone());
+        }
+        let doc = self.store.document(&hash).await?;
         let kind = doc.file_kind;
         let pages = self.pages_of(&hash, kind).await?;
         let width_pt = pages
             .get(page as usize)
             .map(|p| p.width)
             .ok_or_else(|| ApiError::new("not_found", format!("page {page} not found")))?;
+        let bytes = self.store.original_bytes(&hash).await?;
+        let pdfium = self.settings.pdfium_path.clone();
         let png = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, ApiError> {
+            let started = std::time::Instant::now();
             let img = match kind {
                 FileKind::Pdf => {
                     let engine = PdfEngine::global(pdfium.as_deref())?;
@@ -706,10 +758,17 @@ impl Api {
                     )
                 }
             };
-            let mut out = std::io::Cursor::new(Vec::new());
-            img.write_to(&mut out, image::ImageFormat::Png)
-                .map_err(|e| ApiError::new("engine", format!("cannot encode the page: {e}")))?;
-            Ok(out.into_inner())
+            let rendered = started.elapsed();
+            let png = encode_page(&img)?;
+            tracing::debug!(
+                page,
+                width_px,
+                bytes = png.len(),
+                render_ms = rendered.as_secs_f64() * 1000.0,
+                encode_ms = (started.elapsed() - rendered).as_secs_f64() * 1000.0,
+                "page image"
+            );
+            Ok(png)
         })
         .await
         .map_err(|e| ApiError::new("engine", format!("rendering stopped: {e}")))??;
@@ -854,7 +913,10 @@ impl Api {
             review_threshold: config.thresholds.field_review_below,
             auto_approve_threshold: config.routing.auto_approve_min_confidence,
             ocr_model: file.ocr_model,
+            ocr_threads: file.ocr_threads,
             execution_provider: file.execution_provider,
+            data_dir_on_restart: None,
+            overridden: env_overrides(),
             hot_folder: file.hot_folder,
             ui_language: file.ui_language,
             theme: file.theme,
@@ -871,9 +933,11 @@ impl Api {
         })
     }
 
-    /// Saves the settings: `app.toml`, and the thresholds into `pipeline.toml` (which the
-    /// engine reads when it starts, and corrections read at once). The data folder and the
-    /// SAP section are not changed here (the data folder is chosen when the app starts; SAP by
+    /// Saves the settings: `app.toml`, and the thresholds into `pipeline.toml`. Corrections
+    /// read the thresholds at once; the engine (thresholds, OCR model and threads) takes them
+    /// when it is built, so a front end that wants them applied to the next documents uses
+    /// [`Api::reconfigured`] afterwards. The data folder and the SAP section are not changed
+    /// here (the data folder: [`choose_data_folder`], from the next start; SAP by
     /// `sapllm sap configure`). Returns the settings as stored.
     pub fn save_app_settings(&self, s: &AppSettings) -> Result<AppSettings, ApiError> {
         let unit = |v: f32, what: &str| {
@@ -899,6 +963,12 @@ impl Api {
             }
         };
         one_of(&s.ocr_model, &["fast", "accurate", "off"], "the OCR model")?;
+        if !(1..=16).contains(&s.ocr_threads) {
+            return Err(ApiError::new(
+                "invalid_value",
+                format!("the OCR threads must be 1 to 16, not {}", s.ocr_threads),
+            ));
+        }
         one_of(
             &s.execution_provider,
             &["cpu", "cuda", "directml", "coreml"],
@@ -929,7 +999,10 @@ impl Api {
         let dir = &self.settings.data_dir;
         let file = AppFile {
             ocr_model: s.ocr_model.clone(),
+            ocr_threads: s.ocr_threads,
             execution_provider: s.execution_provider.clone(),
+            // A data-folder choice made in this folder (when the app starts from it) stays.
+            data_folder: load_app_file(dir)?.data_folder,
             hot_folder,
             ui_language: s.ui_language.clone(),
             theme: s.theme.clone(),
@@ -973,6 +1046,17 @@ impl Api {
     /// The data folder of this API.
     pub fn data_dir(&self) -> &Path {
         &self.settings.data_dir
+    }
+
+    /// The same API (store, learned state, session) with an engine built anew on first use,
+    /// so that the settings saved since apply to the next documents: thresholds from
+    /// `pipeline.toml`, OCR model and threads from `app.toml` (environment variables still
+    /// win, see [`ocr_for`]). Documents already processed keep their results.
+    pub fn reconfigured(&self) -> Api {
+        Api {
+            engine: Arc::default(),
+            ..self.clone()
+        }
     }
 
     /// Processes files and folders one file at a time, telling `progress` after each file
@@ -1041,6 +1125,12 @@ impl Api {
         if let Some(p) = PAGE_CACHE.lock().ok().and_then(|mut c| c.get(hash)) {
             return Ok(p);
         }
+        // One document is read at a time, so that the screen asking for a document a prefetch
+        // is reading waits for that read instead of starting a second one.
+        let _reading = READING.lock().await;
+        if let Some(p) = PAGE_CACHE.lock().ok().and_then(|mut c| c.get(hash)) {
+            return Ok(p);
+        }
         let bytes = self.store.original_bytes(hash).await?;
         let base: Arc<dyn PdfReader> = Arc::new(PdfReaderRef(PdfEngine::global(
             self.settings.pdfium_path.as_deref(),
@@ -1061,6 +1151,142 @@ impl Api {
         }
         Ok(pages)
     }
+}
+
+/// Environment variables that override stored settings, by setting name. (`SAPLLM_DATA_DIR`
+/// is not one: it names the folder the app starts from, whose data-folder choice is followed.)
+const OVERRIDES: [(&str, &str); 3] = [
+    ("ocr_model", "SAPLLM_OCR_MODEL"),
+    ("ocr_threads", "SAPLLM_OCR_THREADS"),
+    ("execution_provider", "SAPLLM_EXECUTION_PROVIDER"),
+];
+
+/// The settings an environment variable overrides in this process.
+fn env_overrides() -> Vec<String> {
+    OVERRIDES
+        .iter()
+        .filter(|(_, var)| std::env::var_os(var).is_some_and(|v| !v.is_empty()))
+        .map(|(name, _)| (*name).to_owned())
+        .collect()
+}
+
+/// The OCR model and thread count to use: `SAPLLM_OCR_MODEL` / `SAPLLM_OCR_THREADS` when
+/// set (`env_model`, `env_threads`), else the data folder's `app.toml`, else `fast` on one
+/// thread.
+pub(crate) fn ocr_choice(
+    stored: Option<(&str, u32)>,
+    env_model: Option<&str>,
+    env_threads: Option<&str>,
+) -> (String, usize) {
+    let model = env_model
+        .filter(|m| !m.trim().is_empty())
+        .or(stored.map(|s| s.0))
+        .unwrap_or("fast")
+        .trim()
+        .to_owned();
+    let threads = env_threads
+        .and_then(|t| t.trim().parse::<usize>().ok())
+        .or(stored.map(|s| s.1 as usize))
+        .unwrap_or(1)
+        .clamp(1, 16);
+    (model, threads)
+}
+
+/// The OCR engine for a data folder: [`ocr_choice`] over its `app.toml` and the environment.
+/// `fast` is PP-OCRv6 tiny, `accurate` PP-OCRv6 small, any other name a catalog model,
+/// `off`/`none` no OCR (scans go to review with `needs_ocr`).
+pub(crate) fn ocr_for(settings: &crate::Settings) -> OcrStatus {
+    use sapllm_ml::ocr::{OcrConfig, OcrEngine};
+    let stored = match load_app_file(&settings.data_dir) {
+        Ok(f) => Some(f),
+        Err(e) => {
+            tracing::warn!("app settings unreadable, OCR from defaults: {e}");
+            None
+        }
+    };
+    let env_model = std::env::var("SAPLLM_OCR_MODEL").ok();
+    let env_threads = std::env::var("SAPLLM_OCR_THREADS").ok();
+    let (model, threads) = ocr_choice(
+        stored
+            .as_ref()
+            .map(|f| (f.ocr_model.as_str(), f.ocr_threads)),
+        env_model.as_deref(),
+        env_threads.as_deref(),
+    );
+    let mut config = match model.as_str() {
+        "off" | "none" => return OcrStatus::Off,
+        "fast" => OcrConfig::fast(),
+        "accurate" => OcrConfig::accurate(),
+        name => OcrConfig {
+            model: name.to_owned(),
+            ..OcrConfig::fast()
+        },
+    };
+    config.threads = threads;
+    match OcrEngine::new(config) {
+        Ok(e) => OcrStatus::Ready(Arc::new(e)),
+        Err(e) => {
+            tracing::warn!("OCR unavailable, scans go to review: {e}");
+            OcrStatus::Unavailable {
+                code: e.code().to_owned(),
+                message: e.to_string(),
+            }
+        }
+    }
+}
+
+/// The data folder an app started from `base` uses: the `data_folder` chosen in
+/// `base/app.toml` ([`choose_data_folder`]), else `base` itself. `base` is the folder named
+/// by `SAPLLM_DATA_DIR`, else the OS default.
+pub fn start_data_dir(base: &Path) -> PathBuf {
+    match load_app_file(base) {
+        Ok(AppFile {
+            data_folder: Some(f),
+            ..
+        }) if !f.trim().is_empty() => PathBuf::from(f.trim()),
+        Ok(_) => base.to_path_buf(),
+        Err(e) => {
+            tracing::warn!("{e}; using {}", base.display());
+            base.to_path_buf()
+        }
+    }
+}
+
+/// Chooses the data folder the app started from `base` uses from its next start: an
+/// absolute path to an existing folder or one that can be created. Choosing `base` itself
+/// clears the choice. Returns the folder as stored.
+pub fn choose_data_folder(base: &Path, folder: &str) -> Result<PathBuf, ApiError> {
+    let folder = PathBuf::from(folder.trim());
+    if !folder.is_absolute() {
+        return Err(ApiError::new(
+            "invalid_value",
+            format!(
+                "the data folder must be an absolute path, not '{}'",
+                folder.display()
+            ),
+        ));
+    }
+    std::fs::create_dir_all(&folder).map_err(|e| {
+        ApiError::new(
+            "invalid_value",
+            format!(
+                "the data folder {} cannot be created: {e}",
+                folder.display()
+            ),
+        )
+    })?;
+    let mut file = load_app_file(base)?;
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    file.data_folder = (!same(&folder, base)).then(|| folder.display().to_string());
+    let body = toml::to_string_pretty(&file).map_err(|e| ApiError::new("config", e.to_string()))?;
+    write_atomic(
+        &base.join(APP_SETTINGS_FILE),
+        &format!("# Settings of the SAP_LLM Desktop app (written by the app).\n{body}"),
+    )?;
+    Ok(folder)
 }
 
 fn sap_user(s: &SapSettings) -> Option<String> {
@@ -1583,6 +1809,40 @@ pub fn plain_fields(r: &DocumentResult) -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_ocr_settings_apply_unless_the_environment_overrides_them() {
+        assert_eq!(ocr_choice(None, None, None), ("fast".into(), 1));
+        assert_eq!(
+            ocr_choice(Some(("accurate", 3)), None, None),
+            ("accurate".into(), 3)
+        );
+        assert_eq!(
+            ocr_choice(Some(("accurate", 3)), Some("off"), Some("2")),
+            ("off".into(), 2)
+        );
+        // An empty or unreadable variable does not count as set.
+        assert_eq!(
+            ocr_choice(Some(("off", 4)), Some(" "), Some("many")),
+            ("off".into(), 4)
+        );
+        assert_eq!(ocr_choice(Some(("fast", 99)), None, None).1, 16);
+    }
+
+    #[test]
+    fn the_data_folder_choice_is_followed_from_the_start_folder_and_can_be_undone() {
+        let start = tempfile::tempdir().unwrap();
+        let other = tempfile::tempdir().unwrap();
+        assert_eq!(start_data_dir(start.path()), start.path());
+        let chosen = other.path().join("new");
+        choose_data_folder(start.path(), &chosen.display().to_string()).unwrap();
+        assert!(chosen.is_dir());
+        assert_eq!(start_data_dir(start.path()), chosen);
+        let err = choose_data_folder(start.path(), "not/absolute").unwrap_err();
+        assert_eq!(err.code, "invalid_value");
+        choose_data_folder(start.path(), &start.path().display().to_string()).unwrap();
+        assert_eq!(start_data_dir(start.path()), start.path());
+    }
 
     #[test]
     fn values_parse_by_kind_in_german_english_and_french_notation() {
