@@ -435,9 +435,20 @@ pub fn document(seed: u64, index: usize, languages: &[Language]) -> Document {
         _ => None,
     };
     use InvoiceSubtype as S;
-    let seller_country = *rng.pick(countries_for(lang));
-    let mut buyer_country = seller_country;
     let reverse = subtype == Some(S::ReverseCharge);
+    // Reverse charge exists between two EU VAT registrations only: a reverse-charge invoice
+    // comes from an EU seller, or it would charge VAT and carry no reverse-charge evidence.
+    let seller_country = if reverse {
+        let eu: Vec<Country> = countries_for(lang)
+            .iter()
+            .copied()
+            .filter(|c| c.in_eu())
+            .collect();
+        *rng.pick(&eu)
+    } else {
+        *rng.pick(countries_for(lang))
+    };
+    let mut buyer_country = seller_country;
     if reverse || rng.chance(8) {
         buyer_country = if seller_country.in_eu() {
             other_eu(seller_country, &mut rng)
@@ -461,8 +472,14 @@ pub fn document(seed: u64, index: usize, languages: &[Language]) -> Document {
             VatMode::Standard
         },
         small_amount: subtype == Some(S::SmallAmount),
+        // The label must be what a clerk reads off the page: a printed order number makes an
+        // otherwise plain invoice PO-based, so standard, small-amount and service invoices
+        // never carry one; subtypes with their own stronger cue (partial, freight, ...) may.
         with_po: subtype == Some(S::PoBased)
-            || (subtype != Some(S::ServiceWithoutPo) && rng.chance(30)),
+            || (!matches!(
+                subtype,
+                Some(S::ServiceWithoutPo | S::Standard | S::SmallAmount)
+            ) && rng.chance(30)),
         with_buyer_reference: rng.chance(25),
         with_prepaid: subtype == Some(S::FinalInvoice),
         year: *rng.pick(&[2023, 2024, 2024, 2025]),
@@ -504,8 +521,16 @@ pub fn document(seed: u64, index: usize, languages: &[Language]) -> Document {
             (doc.totals.gross * Decimal::new(3, 1) / Decimal::TEN).round_dp(0) * Decimal::TEN;
         doc.recompute();
     }
+    // A plain invoice whose total happens to stay under the small-amount limit IS a
+    // small-amount invoice to the clerk (the same total decides it in the pipeline).
+    if doc.subtype == Some(S::Standard) && doc.totals.gross.abs() <= SMALL_AMOUNT_LIMIT {
+        doc.subtype = Some(S::SmallAmount);
+    }
     doc
 }
+
+/// The small-amount limit of the pipeline's default configuration (gross, any currency).
+const SMALL_AMOUNT_LIMIT: Decimal = Decimal::from_parts(250, 0, 0, false, 0);
 
 /// Renders `doc` in `family` with per-document label synonyms and formats.
 pub fn render(doc: &Document, family: FamilyRef, rng: &mut Rng) -> Rendered {

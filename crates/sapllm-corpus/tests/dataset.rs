@@ -332,3 +332,45 @@ fn identifiers_validate_and_mix_is_realistic() {
     assert!(max_lines > 30, "longest document has {max_lines} lines");
     assert!(multi_page > 0, "no multi-page document among 60");
 }
+
+/// Labels a clerk could give from the page: a PO-based invoice prints its order number, a
+/// standard or service invoice prints none, and a standard invoice is above the small-amount
+/// limit (otherwise it is a small-amount invoice).
+#[test]
+fn subtype_labels_rest_on_printed_evidence() {
+    let o = opts(Split::All, 400);
+    let mut seen = BTreeSet::new();
+    for i in 0..o.count {
+        let g = dataset::generate_one(&o, i);
+        let Some(subtype) = g.doc.subtype else {
+            continue;
+        };
+        if g.doc.doc_type != DocType::Invoice {
+            continue;
+        }
+        seen.insert(subtype);
+        let printed_po = g.truth.fields.iter().any(|(k, _)| *k == FieldKey::PoNumber);
+        let gross: rust_decimal::Decimal = g.doc.totals.gross;
+        match subtype {
+            InvoiceSubtype::PoBased => {
+                assert!(printed_po, "{}: PO-based without a printed PO", g.stem)
+            }
+            InvoiceSubtype::Standard => {
+                assert!(!printed_po, "{}: standard with a PO", g.stem);
+                assert!(gross > rust_decimal::Decimal::from(250), "{}", g.stem);
+            }
+            InvoiceSubtype::ReverseCharge => {
+                assert!(g.doc.reverse_charge, "{}: reverse charge with VAT", g.stem)
+            }
+            InvoiceSubtype::ServiceWithoutPo => {
+                assert!(!printed_po, "{}: service invoice with a PO", g.stem)
+            }
+            InvoiceSubtype::SmallAmount => {
+                assert!(!printed_po, "{}: small amount with a PO", g.stem);
+                assert!(gross <= rust_decimal::Decimal::from(250), "{}", g.stem);
+            }
+            _ => {}
+        }
+    }
+    assert!(seen.contains(&InvoiceSubtype::PoBased) && seen.contains(&InvoiceSubtype::Standard));
+}

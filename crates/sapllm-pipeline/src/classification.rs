@@ -10,7 +10,7 @@ use sapllm_core::{Classified, DocType};
 use crate::preprocessing::Prepared;
 use crate::text::{FoldedLine, Hit, find_phrases, find_phrases_and_compounds};
 
-pub const CLASSIFIER_VERSION: &str = "rules.doctype/1";
+pub const CLASSIFIER_VERSION: &str = "rules.doctype/2";
 
 /// Folded title phrases per type (EN, DE, FR, ES, IT, NL, PL, PT).
 fn phrases(t: DocType) -> &'static [&'static str] {
@@ -32,6 +32,13 @@ fn phrases(t: DocType) -> &'static [&'static str] {
             "teilrechnung",
             "abschlagsrechnung",
             "rechnungskorrektur",
+            "faktura vat",
+            "fattura correttiva",
+            "factura rectificativa",
+            "facture rectificative",
+            "gecorrigeerde factuur",
+            "faktura korygująca",
+            "fatura retificativa",
         ],
         DocType::CreditNote => &[
             "credit note",
@@ -43,7 +50,9 @@ fn phrases(t: DocType) -> &'static [&'static str] {
             "nota de crédito",
             "abono",
             "creditnota",
-            "faktura korygująca",
+            "nota uznaniowa",
+            "nota kredytowa",
+            "nota de abono",
             "rechnungsgutschrift",
             "stornorechnung",
         ],
@@ -56,6 +65,11 @@ fn phrases(t: DocType) -> &'static [&'static str] {
             "nota di debito",
             "nota de débito",
             "nachbelastung",
+            "nota de cargo",
+            "debetnota",
+            "nota obciążeniowa",
+            "nota obciazeniowa",
+            "nota de debito",
         ],
         DocType::PurchaseOrder => &[
             "purchase order",
@@ -66,6 +80,9 @@ fn phrases(t: DocType) -> &'static [&'static str] {
             "ordine di acquisto",
             "inkooporder",
             "zamówienie",
+            "pedido de compra",
+            "ordine d acquisto",
+            "nota de encomenda",
         ],
         DocType::OrderConfirmation => &[
             "order confirmation",
@@ -76,6 +93,9 @@ fn phrases(t: DocType) -> &'static [&'static str] {
             "accusé de réception de commande",
             "conferma d ordine",
             "orderbevestiging",
+            "confirmación de pedido",
+            "potwierdzenie zamówienia",
+            "confirmação de encomenda",
         ],
         DocType::DeliveryNote => &[
             "delivery note",
@@ -86,6 +106,7 @@ fn phrases(t: DocType) -> &'static [&'static str] {
             "documento di trasporto",
             "pakbon",
             "dowód dostawy",
+            "guia de remessa",
         ],
         DocType::Receipt => &[
             "receipt",
@@ -98,6 +119,7 @@ fn phrases(t: DocType) -> &'static [&'static str] {
             "ricevuta",
             "kwitantie",
             "paragon",
+            "pokwitowanie",
         ],
         DocType::PaymentAdvice => &[
             "payment advice",
@@ -107,6 +129,8 @@ fn phrases(t: DocType) -> &'static [&'static str] {
             "aviso de pago",
             "avviso di pagamento",
             "betalingsadvies",
+            "awizo płatności",
+            "aviso de pagamento",
         ],
         DocType::Statement => &[
             "statement of account",
@@ -118,18 +142,46 @@ fn phrases(t: DocType) -> &'static [&'static str] {
             "estado de cuenta",
             "estratto conto",
             "rekeningoverzicht",
+            "extracto de cuenta",
+            "wyciąg z konta",
+            "extrato de conta",
             "zahlungserinnerung",
             "mahnung",
             "payment reminder",
         ],
-        DocType::Other => &[],
+        // Quotations are the "other" documents that reach an AP inbox most often: a title
+        // that names one is evidence against every payable type.
+        DocType::Other => &[
+            "quotation",
+            "angebot",
+            "devis",
+            "presupuesto",
+            "preventivo",
+            "offerte",
+            "oferta",
+            "orçamento",
+        ],
     }
 }
+
+/// Self-billing wording: the customer issued the invoice. In German such an invoice is titled
+/// "Gutschrift" (§ 14 Abs. 2 UStG), which otherwise names a credit note.
+const SELF_BILLING: &[&str] = &[
+    "self billing",
+    "self billed",
+    "gutschriftsverfahren",
+    "autofacturation",
+    "autofactura",
+    "autofattura",
+    "samofakturowanie",
+    "autofaturação",
+];
 
 /// German compound endings per type ("Handelsrechnung", "Mietrechnung", "Sammelgutschrift").
 fn compound_suffixes(t: DocType) -> &'static [&'static str] {
     match t {
-        DocType::Invoice => &["rechnung"],
+        // Dutch compounds too: "Eindfactuur", "Termijnfactuur", "Voorschotfactuur".
+        DocType::Invoice => &["rechnung", "factuur"],
         DocType::CreditNote => &["gutschrift"],
         DocType::DeliveryNote => &["lieferschein"],
         DocType::PurchaseOrder => &["bestellung"],
@@ -177,6 +229,20 @@ pub fn classify(prepared: &Prepared, lines: &[FoldedLine]) -> Classified<DocType
             )
         })
         .collect();
+    let mut hits_by_type = hits_by_type;
+    if !find_phrases(lines, SELF_BILLING).is_empty() {
+        let credit: Vec<Hit> = hits_by_type
+            .iter_mut()
+            .find(|(t, _)| *t == DocType::CreditNote)
+            .map(|(_, h)| std::mem::take(h))
+            .unwrap_or_default();
+        if let Some((_, h)) = hits_by_type
+            .iter_mut()
+            .find(|(t, _)| *t == DocType::Invoice)
+        {
+            h.extend(credit);
+        }
+    }
     // The first line of page 1 that names a document type is the document's own title far
     // more often than a reference to another document ("Rechnung Nr. 1 … Bestellung: B7";
     // "ORDER RESPONSE: R01 … PURCHASE ORDER ID: PO1"): it counts in full, label or not, and

@@ -9,19 +9,20 @@
 //! countries, a PO number) join them. The same functions write the training tables
 //! (`sapllm train-data`).
 
+use rust_decimal::Decimal;
 use sapllm_core::{Classified, DocType, FieldKey, FieldValue, InvoiceSubtype, Page, SourceKind};
 use sapllm_ml::Model;
 
 use crate::extraction::Extraction;
 
 /// Bump when a feature changes meaning.
-pub const DOC_FEATURE_VERSION: u32 = 1;
+pub const DOC_FEATURE_VERSION: u32 = 2;
 
 const BUCKETS: usize = 1024;
 /// Width of a document-type feature row.
 pub const DOCTYPE_FEATURES: usize = 2 * BUCKETS + 10 + 4;
 /// Width of a subtype feature row.
-pub const SUBTYPE_FEATURES: usize = DOCTYPE_FEATURES + 16 + 8;
+pub const SUBTYPE_FEATURES: usize = DOCTYPE_FEATURES + 16 + 12;
 
 fn fnv1a(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -181,6 +182,30 @@ pub fn subtype_features(
     f[b + 5] = ((1.0 + gross).log10() / 7.0) as f32;
     f[b + 6] = (extraction.line_items.len().min(60) as f32) / 60.0;
     f[b + 7] = f32::from(u8::from(extraction.vat_breakdown.len() > 1));
+    // Version 2: structured evidence a clerk reads off the totals.
+    let gross_signed = amount(FieldKey::GrossTotal);
+    let due = amount(FieldKey::AmountDue);
+    // Something was deducted from the total (prepayments on a final invoice).
+    f[b + 8] = f32::from(u8::from(matches!(
+        (gross_signed, due),
+        (Some(g), Some(d)) if g > Decimal::ZERO && d < g * Decimal::new(99, 2)
+    )));
+    // Under the default small-amount limit of the configuration.
+    f[b + 9] = f32::from(u8::from(
+        gross_signed.is_some_and(|g| g > Decimal::ZERO && g <= Decimal::new(250, 0)),
+    ));
+    // Zero VAT with the buyer's VAT ID printed: the shape of a reverse-charge invoice.
+    f[b + 10] = f[b] * f[b + 2];
+    // The rules found no printed subtype evidence and fell back to the weak hints.
+    f[b + 11] = f32::from(u8::from(rule_sub.is_none_or(|r| {
+        matches!(
+            r.value,
+            InvoiceSubtype::Standard
+                | InvoiceSubtype::PoBased
+                | InvoiceSubtype::ServiceWithoutPo
+                | InvoiceSubtype::SmallAmount
+        )
+    })));
     f
 }
 

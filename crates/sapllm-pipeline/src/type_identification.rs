@@ -12,9 +12,14 @@ use crate::extraction::Extraction;
 use crate::preprocessing::Prepared;
 use crate::text::{FoldedLine, find_phrases};
 
-pub const SUBTYPE_VERSION: &str = "rules.subtype/1";
+pub const SUBTYPE_VERSION: &str = "rules.subtype/2";
 
-/// Folded phrases per subtype, EN/DE/FR plus common ES/IT/NL forms.
+/// Folded phrases per subtype in the eight languages (EN, DE, FR, ES, IT, NL, PL, PT): titles
+/// and the sentences that carry the subtype ("less partial payments received", "Monatsrechnung
+/// für den Zeitraum"). Multi-word where a single word is ambiguous: a "Freight" charge line on
+/// a goods invoice does not make a freight invoice, "Abschlagszahlungen" deducted on a final
+/// invoice do not make a prepayment. Unaccented forms sit next to accented ones because
+/// scanned and hand-typed documents drop accents.
 fn phrases(s: InvoiceSubtype) -> &'static [&'static str] {
     use InvoiceSubtype::*;
     match s {
@@ -25,41 +30,97 @@ fn phrases(s: InvoiceSubtype) -> &'static [&'static str] {
             "avoir",
             "nota di credito",
             "abono",
+            "nota de abono",
+            "creditnota",
+            "nota uznaniowa",
+            "nota kredytowa",
+            "nota de crédito",
+            "nota de credito",
         ],
         DebitMemo => &[
             "debit note",
             "debit memo",
             "belastungsanzeige",
             "note de débit",
+            "note de debit",
             "nachbelastung",
+            "nota de cargo",
+            "cargo adicional",
+            "nota di debito",
+            "addebito sulla fattura",
+            "debetnota",
+            "nabelasting",
+            "nota obciążeniowa",
+            "nota obciazeniowa",
+            "nota de débito",
+            "nota de debito",
         ],
         Prepayment => &[
             "prepayment invoice",
             "down payment",
             "advance payment",
             "anzahlungsrechnung",
-            "abschlagsrechnung",
+            "vorauszahlungsrechnung",
             "vorauszahlung",
-            "anzahlung",
-            "abschlagszahlung",
+            "anzahlung vor lieferung",
             "facture d acompte",
-            "acompte",
+            "acompte à la commande",
+            "acompte a la commande",
             "factura de anticipo",
+            "anticipo a cuenta",
+            "fattura di acconto",
+            "acconto sull ordine",
+            "voorschotfactuur",
+            "vooruitbetaling",
+            "faktura zaliczkowa",
+            "zaliczka na poczet",
+            "fatura de adiantamento",
+            "adiantamento por conta",
         ],
         PartialInvoice => &[
             "partial invoice",
+            "progress of works",
             "teilrechnung",
+            "abschlagsrechnung",
+            "baufortschritt",
             "facture partielle",
             "facture intermédiaire",
+            "facture de situation",
+            "situation de travaux",
+            "factura parcial",
+            "avance de obra",
+            "fattura parziale",
+            "stato avanzamento lavori",
+            "termijnfactuur",
+            "faktura częściowa",
+            "faktura czesciowa",
+            "zaawansowanie prac",
+            "fatura parcial",
+            "auto de medição",
+            "auto de medicao",
         ],
         FinalInvoice => &[
             "final invoice",
+            "partial payments received",
             "schlussrechnung",
             "endrechnung",
             "projektabschlussrechnung",
+            "geleisteter abschlagszahlungen",
             "facture finale",
             "facture de solde",
             "décompte final",
+            "acomptes versés",
+            "factura final",
+            "pagos a cuenta",
+            "fattura a saldo",
+            "acconti versati",
+            "eindfactuur",
+            "betaalde termijnen",
+            "faktura końcowa",
+            "faktura koncowa",
+            "odliczeniu zaliczek",
+            "fatura final",
+            "deduzidos os adiantamentos",
         ],
         SelfBilling => &[
             "self billing",
@@ -67,13 +128,25 @@ fn phrases(s: InvoiceSubtype) -> &'static [&'static str] {
             "gutschriftsverfahren",
             "autofacturation",
             "autofactura",
+            "facturación por el destinatario",
+            "autofattura",
+            "uitgereikt door afnemer",
+            "samofakturowanie",
+            "autofaturação",
+            "autofaturacao",
         ],
         Proforma => &[
             "proforma",
             "pro forma",
             "proformarechnung",
+            "proforma rechnung",
             "facture proforma",
             "facture pro forma",
+            "factura proforma",
+            "fattura proforma",
+            "pro formafactuur",
+            "faktura pro forma",
+            "fatura pró forma",
         ],
         ReverseCharge => &[
             "reverse charge",
@@ -81,21 +154,38 @@ fn phrases(s: InvoiceSubtype) -> &'static [&'static str] {
             "autoliquidation",
             "inversione contabile",
             "inversión del sujeto pasivo",
+            "inversion del sujeto pasivo",
             "btw verlegd",
+            "odwrotne obciążenie",
+            "odwrotne obciazenie",
+            "autoliquidação",
+            "autoliquidacao",
             "innergemeinschaftliche lieferung",
             "intra community supply",
             "livraison intracommunautaire",
         ],
+        // Period wording, not "subscription" or "monthly": line items such as "Trade journal,
+        // annual subscription" or "Office cleaning, monthly flat rate" sit on ordinary invoices.
         Recurring => &[
-            "subscription",
-            "abonnement",
-            "monthly fee",
-            "monatliche gebühr",
-            "monatsrechnung",
+            "monthly invoice",
+            "for the period",
             "billing period",
+            "monatsrechnung",
+            "für den zeitraum",
             "abrechnungszeitraum",
+            "facture mensuelle",
+            "pour la période",
             "période de facturation",
-            "laufzeit",
+            "factura mensual",
+            "del periodo",
+            "canone mensile periodo",
+            "maandfactuur",
+            "over de periode",
+            "faktura miesięczna",
+            "faktura miesieczna",
+            "za okres",
+            "fatura mensal",
+            "do período",
             "wartungsvertrag",
             "maintenance contract",
         ],
@@ -104,30 +194,51 @@ fn phrases(s: InvoiceSubtype) -> &'static [&'static str] {
             "stromrechnung",
             "electricity",
             "gasrechnung",
-            "wasser",
             "zählernummer",
             "meter number",
+            "meter no",
             "compteur",
+            "contador nº",
+            "contatore",
+            "meternummer",
+            "licznik nr",
             "betriebskostenabrechnung",
             "nebenkosten",
             "électricité",
         ],
         Freight => &[
-            "freight",
-            "fracht",
-            "frachtkosten",
+            "freight invoice",
+            "frachtrechnung",
+            "frachtbrief",
             "spedition",
-            "shipping charges",
-            "transport",
-            "frais de port",
+            "transport services",
+            "prestation de transport",
             "lettre de voiture",
+            "servicio de transporte",
+            "carta de porte",
+            "servizio di trasporto",
+            "lettera di vettura",
+            "transportdiensten",
+            "vrachtbrief",
+            "usługa transportowa",
+            "list przewozowy",
+            "serviço de transporte",
             "cmr",
             "bill of lading",
         ],
         Corrective => &[
             "rechnungskorrektur",
             "corrected invoice",
+            "replaces invoice",
+            "ersetzt rechnung",
             "facture rectificative",
+            "annule et remplace",
+            "factura rectificativa",
+            "fattura correttiva",
+            "gecorrigeerde factuur",
+            "faktura korygująca",
+            "faktura korygujaca",
+            "fatura retificativa",
             "korrekturrechnung",
             "stornorechnung",
         ],
@@ -135,22 +246,23 @@ fn phrases(s: InvoiceSubtype) -> &'static [&'static str] {
     }
 }
 
-/// Service words: a service invoice without a PO goes to a different approval flow.
-const SERVICE_HINTS: &[&str] = &[
-    "consulting",
-    "beratung",
-    "dienstleistung",
-    "service",
-    "services",
-    "prestation",
-    "stunden",
-    "hours",
-    "heures",
-    "wartung",
-    "maintenance",
-    "support",
-    "honorar",
-    "fee",
+/// Sentences that say the invoice is for services over a period ("Services rendered … as
+/// agreed", "Leistungszeitraum"); without a purchase order number such an invoice goes to a
+/// different approval flow. Service words in single line descriptions ("Consulting") are not
+/// enough: goods invoices carry installation and call-out lines too.
+const SERVICE_PHRASES: &[&str] = &[
+    "services rendered",
+    "consulting services",
+    "leistungszeitraum",
+    "prestations réalisées",
+    "prestations realisees",
+    "servicios prestados",
+    "prestazioni eseguite",
+    "geleverde diensten",
+    "usługi wykonane",
+    "uslugi wykonane",
+    "serviços prestados",
+    "servicos prestados",
 ];
 
 /// Identifies the subtype of payables; `None` for other document types.
@@ -234,10 +346,19 @@ pub fn identify(
         }
     }
 
+    // The German name of a self-billed invoice is "Gutschrift" (§ 14 Abs. 2 UStG): with
+    // self-billing wording on the page, that word is no credit-memo evidence.
+    let self_billed = !find_phrases(lines, phrases(InvoiceSubtype::SelfBilling)).is_empty();
     for &s in InvoiceSubtype::ALL {
+        if self_billed && s == InvoiceSubtype::CreditMemo {
+            continue;
+        }
         let hits = find_phrases(lines, phrases(s));
         if let Some(best) = hits.iter().max_by(|a, b| a.weight.total_cmp(&b.weight)) {
-            let score = 1.0 + best.weight;
+            // A printed subtype phrase outranks the weak hints below (PO number, service
+            // wording, amount) wherever it stands: "Reverse charge: …" is a label-like
+            // sentence and may sit on the last page of a long invoice.
+            let score = 1.5 + best.weight;
             add(
                 s,
                 score,
@@ -253,7 +374,7 @@ pub fn identify(
             1.2,
             "a purchase order number is given".into(),
         );
-    } else if !find_phrases(lines, SERVICE_HINTS).is_empty() {
+    } else if !find_phrases(lines, SERVICE_PHRASES).is_empty() {
         add(
             InvoiceSubtype::ServiceWithoutPo,
             1.1,
@@ -337,9 +458,13 @@ mod tests {
 
     #[test]
     fn printed_phrases_decide_with_evidence() {
+        // An "Abschlagsrechnung" bills progress (a partial invoice); an advance before delivery
+        // is an "Anzahlungs-" or "Vorauszahlungsrechnung".
         let s = identify_lines(DocType::Invoice, &[("Abschlagsrechnung Nr. 3", 16.0)]);
-        assert_eq!(s.value, InvoiceSubtype::Prepayment);
+        assert_eq!(s.value, InvoiceSubtype::PartialInvoice);
         assert!(s.evidence[0].contains("abschlagsrechnung"));
+        let s = identify_lines(DocType::Invoice, &[("Vorauszahlungsrechnung", 16.0)]);
+        assert_eq!(s.value, InvoiceSubtype::Prepayment);
 
         let s = identify_lines(
             DocType::Invoice,

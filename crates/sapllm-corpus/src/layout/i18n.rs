@@ -895,7 +895,9 @@ pub fn title(lang: Language, doc_type: DocType) -> &'static str {
             "Nota de abono",
             "Nota di credito",
             "Creditnota",
-            "Faktura korygująca",
+            // Not "Faktura korygująca": that is the title of a Polish corrective invoice, and
+            // a credit note must be told apart from one by what is printed.
+            "Nota uznaniowa",
             "Nota de crédito",
         ],
         DocType::DebitNote => &[

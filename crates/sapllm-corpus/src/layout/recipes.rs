@@ -35,7 +35,9 @@ const META_C: &[MetaField] = &[
     Currency,
 ];
 const META_D: &[MetaField] = &[Date, Number, PoNumber, DueDate];
-const META_E: &[MetaField] = &[Number, Date, DeliveryDate, BuyerReference];
+// Every key-value block names the purchase order when there is one: an order-based invoice
+// must show its order number, or its label would rest on a hidden flag.
+const META_E: &[MetaField] = &[Number, Date, DeliveryDate, BuyerReference, PoNumber];
 
 const COLS_STD: &[Col] = &[Pos, Description, Qty, Unit, UnitPrice, Amount];
 const COLS_ID_VAT: &[Col] = &[ItemId, Description, QtyUnit, UnitPrice, VatRate, Amount];

@@ -269,8 +269,98 @@ fn is_stop_line(ctx: &Ctx<'_>, page: usize, li: usize) -> bool {
     })
 }
 
+/// Carried-forward and brought-forward labels in the eight languages that are also ordinary
+/// words ("Transporte e embalagem" is a freight line in Portuguese, "Transporte" alone carries
+/// the subtotal): they count only as the whole label of the line.
+const CARRY_LABELS: &[&str] = &[
+    "carried forward",
+    "brought forward",
+    "a reporter",
+    "report",
+    "suma y sigue",
+    "suma anterior",
+    "saldo anterior",
+    "a riportare",
+    "da riportare",
+    "riporto",
+    "transport",
+    "van transport",
+    "overdracht",
+    "do przeniesienia",
+    "z przeniesienia",
+    "przeniesienie",
+    "a transportar",
+    "transporte",
+    "subtotal",
+    "subtotale",
+    "subtotaal",
+    "sous total",
+    "zwischensumme",
+    "suma czesciowa",
+];
+
+/// Allowances and charges on the whole document in the eight languages (`Discount 3 %`,
+/// `Versandkosten`, `Spese di trasporto`): printed under or inside the item table without a
+/// quantity or unit price, they are not items (EN 16931 keeps them at document level).
+const ADJUSTMENT_LABELS: &[&str] = &[
+    "discount",
+    "freight",
+    "shipping",
+    "surcharge",
+    "rabatt",
+    "nachlass",
+    "versandkosten",
+    "frachtkosten",
+    "zuschlag",
+    "remise",
+    "rabais",
+    "frais de port",
+    "frais de transport",
+    "descuento",
+    "portes",
+    "gastos de envio",
+    "recargo",
+    "sconto",
+    "spese di trasporto",
+    "spese di spedizione",
+    "korting",
+    "verzendkosten",
+    "vrachtkosten",
+    "rabat",
+    "koszty transportu",
+    "koszty wysylki",
+    "desconto",
+    "custos de transporte",
+];
+
+/// The words of the first phrase of a line (letters only), joined by spaces.
+fn first_label(line: &LineView) -> String {
+    let Some(first) = line.segs.first() else {
+        return String::new();
+    };
+    line.toks
+        .iter()
+        .filter(|t| t.pos < first.end && t.text.chars().any(char::is_alphabetic))
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A document-level allowance or charge line (see [`ADJUSTMENT_LABELS`]).
+fn is_adjustment_line(line: &LineView) -> bool {
+    let label = first_label(line);
+    ADJUSTMENT_LABELS.iter().any(|a| {
+        label
+            .strip_prefix(a)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    })
+}
+
 /// Carried-forward and subtotal lines inside a table: neither items nor its end.
 fn is_carry_line(line: &LineView) -> bool {
+    if CARRY_LABELS.contains(&first_label(line).as_str()) {
+        return true;
+    }
     line.toks.iter().take(6).any(|t| {
         matches!(
             t.text.as_str(),
@@ -308,6 +398,37 @@ fn place_words(v: &PageView<'_>, line: &LineView, cols: &[Column]) -> Vec<Placed
                 });
                 if !(numeric_col && p.text.chars().any(|ch| ch.is_ascii_digit())) {
                     p.col = desc;
+                }
+            }
+        }
+    }
+    // Numbers inside a description that runs into a numeric column's zone (`LED panel 60 x
+    // 60 cm, 36 W`, `Gloves, size 9`) belong to the description when that column also has a
+    // value of its own, printed apart (after a gap) from the description: the quantity is
+    // `25`, not the `36` of `36 W`.
+    if let Some(d) = desc {
+        let seg_of = |i: usize| line.segs.iter().position(|s| i >= s.start && i < s.end);
+        let desc_segs: Vec<usize> = line
+            .segs
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| placed.get(s.start).is_some_and(|p| p.col == desc))
+            .map(|(i, _)| i)
+            .collect();
+        for (c, col) in cols.iter().enumerate() {
+            if matches!(col.kind, Col::Description | Col::Other | Col::ItemId) {
+                continue;
+            }
+            let in_desc = |i: usize| seg_of(i).is_some_and(|s| desc_segs.contains(&s));
+            let own = placed
+                .iter()
+                .enumerate()
+                .any(|(i, p)| p.col == Some(c) && !in_desc(i));
+            if own {
+                for (i, p) in placed.iter_mut().enumerate() {
+                    if p.col == Some(c) && in_desc(i) {
+                        p.col = Some(d);
+                    }
                 }
             }
         }
@@ -424,6 +545,17 @@ pub(crate) fn line_items(ctx: &Ctx<'_>, producer: &Producer) -> Vec<LineItem> {
                     }) && p.text.chars().any(|ch| ch.is_ascii_digit())
                 });
                 if is_carry_line(line) && !has_qty_or_price {
+                    continue;
+                }
+                // `Sconto 3 %  -895,68`: the rate belongs to the label; a quantity or price
+                // printed apart would make it an item after all.
+                let first_end = line.segs.first().map_or(0, |s| s.end);
+                let value_apart = placed.iter().skip(first_end).any(|p| {
+                    p.col.is_some_and(|c| {
+                        matches!(cols[c].kind, Col::Quantity | Col::UnitPrice | Col::Pos)
+                    }) && p.text.chars().any(|ch| ch.is_ascii_digit())
+                });
+                if is_adjustment_line(line) && !value_apart {
                     continue;
                 }
                 let in_amount: Vec<Item> = placed
@@ -849,4 +981,148 @@ fn description(
     }
     let s = text.join(" ");
     (!s.is_empty()).then_some((s, words, page))
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+    use sapllm_core::{BBox, DocType, Line, LineKey, Page, SourceKind, Word};
+
+    use crate::extraction::{Extraction, ExtractionInput, FieldExtractor, RuleExtractor};
+
+    /// A page from phrases `(y, [(x, text)])`: 10 pt type, 5.5 pt per character, words of a
+    /// phrase 2.5 pt apart (one segment), phrases apart by their x.
+    fn page(rows: &[(f32, &[(f32, &str)])]) -> Page {
+        let mut words = Vec::new();
+        let mut lines = Vec::new();
+        for (y, phrases) in rows {
+            let mut ids = Vec::new();
+            for (x, text) in phrases.iter() {
+                let mut cx = *x;
+                for w in text.split_whitespace() {
+                    let width = 5.5 * w.chars().count() as f32;
+                    ids.push(words.len() as u32);
+                    words.push(Word {
+                        text: w.to_owned(),
+                        bbox: BBox::new(cx, *y, cx + width, y + 10.0),
+                        confidence: 1.0,
+                    });
+                    cx += width + 2.5;
+                }
+            }
+            let bbox =
+                BBox::union_all(ids.iter().map(|i| &words[*i as usize].bbox)).unwrap_or_default();
+            lines.push(Line { words: ids, bbox });
+        }
+        Page {
+            index: 0,
+            width: 595.0,
+            height: 842.0,
+            text_source: SourceKind::TextLayer,
+            words,
+            lines,
+        }
+    }
+
+    fn extract(p: Page) -> Extraction {
+        RuleExtractor::default().extract(&ExtractionInput {
+            pages: &[p],
+            doc_type: DocType::Invoice,
+            learned: None,
+        })
+    }
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn numbers_of_a_long_description_stay_in_it_when_the_quantity_stands_apart() {
+        // The description runs into the quantity column's zone; its "36" and "9" are not
+        // quantities, the numbers under "Aantal" are.
+        let ex = extract(page(&[
+            (100.0, &[(20.0, "Factuur")]),
+            (
+                200.0,
+                &[
+                    (20.0, "Omschrijving"),
+                    (250.0, "Aantal"),
+                    (350.0, "Prijs"),
+                    (480.0, "Bedrag"),
+                ],
+            ),
+            (
+                220.0,
+                &[
+                    (20.0, "LED-paneel 60 x 60 cm, 36 W"),
+                    (262.0, "25"),
+                    (350.0, "65,95"),
+                    (480.0, "1.648,75"),
+                ],
+            ),
+            (
+                240.0,
+                &[
+                    (20.0, "Werkhandschoenen, maat met lange naam 9"),
+                    (268.0, "5"),
+                    (350.0, "6,40"),
+                    (480.0, "32,00"),
+                ],
+            ),
+            (300.0, &[(350.0, "Totaal"), (480.0, "1.680,75")]),
+        ]));
+        assert_eq!(ex.line_items.len(), 2, "{:#?}", ex.line_items);
+        assert_eq!(ex.line_items[0].amount(LineKey::Quantity), Some(d("25")));
+        assert_eq!(ex.line_items[1].amount(LineKey::Quantity), Some(d("5")));
+        assert!(
+            ex.line_items[0]
+                .text(LineKey::Description)
+                .is_some_and(|t| t.contains("36 W")),
+            "{:?}",
+            ex.line_items[0].text(LineKey::Description)
+        );
+    }
+
+    #[test]
+    fn carried_subtotals_and_document_discounts_are_not_items() {
+        let ex = extract(page(&[
+            (100.0, &[(20.0, "Fattura")]),
+            (
+                200.0,
+                &[
+                    (20.0, "Descrizione"),
+                    (250.0, "Q.tà"),
+                    (350.0, "Prezzo"),
+                    (480.0, "Totale"),
+                ],
+            ),
+            (
+                220.0,
+                &[
+                    (20.0, "Olio idraulico HLP 46"),
+                    (262.0, "22"),
+                    (350.0, "4,53"),
+                    (480.0, "99,66"),
+                ],
+            ),
+            (240.0, &[(20.0, "Riporto"), (480.0, "99,66")]),
+            (
+                260.0,
+                &[
+                    (20.0, "Trasporto e imballaggio"),
+                    (262.0, "1"),
+                    (350.0, "20,00"),
+                    (480.0, "20,00"),
+                ],
+            ),
+            (280.0, &[(300.0, "Sconto 3 %"), (480.0, "-3,59")]),
+            (300.0, &[(300.0, "Totale imponibile"), (480.0, "116,07")]),
+        ]));
+        let nets: Vec<Option<Decimal>> = ex
+            .line_items
+            .iter()
+            .map(|l| l.amount(LineKey::NetAmount))
+            .collect();
+        assert_eq!(nets, vec![Some(d("99.66")), Some(d("20.00"))], "{nets:?}");
+    }
 }
