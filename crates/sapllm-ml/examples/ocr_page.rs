@@ -11,7 +11,7 @@ use std::time::Duration;
 use sapllm_document::pdf::PdfEngine;
 use std::collections::HashMap;
 
-use sapllm_ml::metrics::{CerCount, edits, positional_cer, read_reference_tsv, reading_text};
+use sapllm_ml::metrics::{CerCount, Edit, edits, positional_cer, read_reference_tsv, reading_text};
 use sapllm_ml::ocr::{OcrConfig, OcrEngine};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -66,7 +66,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let verbose = args.iter().any(|a| a == "--verbose");
     let breakdown = args.iter().any(|a| a == "--errors");
     args.retain(|a| a != "--verbose" && a != "--errors");
-    let mut tally: HashMap<(Option<char>, Option<char>), usize> = HashMap::new();
+    let mut tally: HashMap<Edit, usize> = HashMap::new();
     let engine = OcrEngine::new(config)?;
     let pdf = PdfEngine::global(None)?;
     let mut total = CerCount::default();
@@ -219,8 +219,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Spaces first (the recogniser's weakest point), then the most frequent other edits.
-fn print_breakdown(tally: &HashMap<(Option<char>, Option<char>), usize>) {
-    let count = |f: &dyn Fn(&(Option<char>, Option<char>)) -> bool| -> usize {
+fn print_breakdown(tally: &HashMap<Edit, usize>) {
+    let count = |f: &dyn Fn(&Edit) -> bool| -> usize {
         tally.iter().filter(|(k, _)| f(k)).map(|(_, n)| n).sum()
     };
     let show = |c: Option<char>| c.map_or("∅".to_owned(), |c| format!("{c:?}"));
