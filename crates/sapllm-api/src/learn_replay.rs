@@ -65,6 +65,8 @@ pub struct ReplayReport {
     pub corrections_by_words: usize,
     pub corrections_typed: usize,
     pub confirmations: usize,
+    /// Approvals the engine refused (the document then teaches nothing).
+    pub approvals_refused: usize,
     pub versions_promoted: usize,
     pub versions_rejected: usize,
     /// Why versions were rejected (the first few).
@@ -123,6 +125,23 @@ fn find_words(pages: &[Page], field: FieldKey, truth_norm: &str) -> Option<(u32,
     None
 }
 
+/// A value for a diagnostic log line: account numbers are never logged whole.
+fn masked(key: FieldKey, v: &str) -> String {
+    if key == FieldKey::Iban {
+        let tail: String = v
+            .chars()
+            .rev()
+            .take(4)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        format!("…{tail}")
+    } else {
+        v.to_owned()
+    }
+}
+
 fn position_label(pos: usize) -> String {
     if pos >= 4 {
         "4+".into()
@@ -174,6 +193,7 @@ pub async fn replay(
         corrections_by_words: 0,
         corrections_typed: 0,
         confirmations: 0,
+        approvals_refused: 0,
         versions_promoted: 0,
         versions_rejected: 0,
         rejections: Vec::new(),
@@ -231,6 +251,21 @@ pub async fn replay(
                     right += usize::from(ok);
                     scored.push((key, raw.clone(), want, ok));
                 }
+                for (key, _, want, ok) in &scored {
+                    if !ok {
+                        let got = result.fields.get(key).map(|f| f.value.to_plain());
+                        tracing::debug!(
+                            field = key.as_str(),
+                            learning,
+                            held_out,
+                            position = pos + 1,
+                            doc = %file.display(),
+                            "wrong: want {}, got {:?}",
+                            masked(*key, want),
+                            got.as_deref().map(|g| masked(*key, g))
+                        );
+                    }
+                }
                 let run = if learning {
                     &mut report.with_learning
                 } else {
@@ -269,6 +304,12 @@ pub async fn replay(
                         (None, CorrectionSourceDto::Words { page, words })
                     } else {
                         report.corrections_typed += 1;
+                        tracing::debug!(
+                            field = key.as_str(),
+                            doc = %file.display(),
+                            "typed correction: {} not found on the page",
+                            masked(*key, want)
+                        );
                         (Some(raw.clone()), CorrectionSourceDto::Typed)
                     };
                     let request = CorrectionRequest {
@@ -295,7 +336,15 @@ pub async fn replay(
                         ))
                     })
                     .await;
-                match outcome.ok().and_then(|o| o.learning) {
+                let outcome = match outcome {
+                    Ok(o) => o,
+                    Err(e) => {
+                        report.approvals_refused += 1;
+                        tracing::debug!(doc = %file.display(), "approval refused: {e}");
+                        continue;
+                    }
+                };
+                match outcome.learning {
                     Some(l) => {
                         if l.version.is_some() {
                             if l.promoted {

@@ -122,10 +122,11 @@ fn print_replay(r: &ReplayReport) {
         );
     }
     println!(
-        "clerk: {} confirmations, {} corrections by clicking words, {} typed; versions: {} promoted, {} rejected by shadow evaluation",
+        "clerk: {} confirmations, {} corrections by clicking words, {} typed, {} approvals refused; versions: {} promoted, {} rejected by shadow evaluation",
         r.confirmations,
         r.corrections_by_words,
         r.corrections_typed,
+        r.approvals_refused,
         r.versions_promoted,
         r.versions_rejected
     );

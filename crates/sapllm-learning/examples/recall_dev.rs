@@ -108,7 +108,7 @@ fn main() {
         )
     );
     for (k, mem) in &layout.fields {
-        let loc = memory::locate(&pb, mem);
+        let loc = memory::locate(&pb, *k, mem);
         let parsed = loc
             .as_ref()
             .and_then(|(_, _, t, _)| memory::parse_as(*k, t, mem));

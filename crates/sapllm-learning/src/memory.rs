@@ -45,16 +45,31 @@ impl FieldMemory {
     /// Confidence of a recalled value: 0.9 after one document, rising with agreement,
     /// falling with contradictions.
     pub fn confidence(&self) -> f32 {
-        let agree = (0.9 + 0.03 * self.hits.saturating_sub(1) as f32).min(0.98);
-        let total = (self.hits + self.misses).max(1) as f32;
-        (agree * (self.hits as f32 / total)).clamp(0.05, 0.98)
+        confidence(self.hits, self.misses)
     }
 }
 
-/// Whether a field's place is worth remembering: free text (payment terms) runs over lines
-/// and changes wording, so a place says little about where this invoice's terms end.
-pub fn remembers(field: FieldKey) -> bool {
-    field != FieldKey::PaymentTerms
+/// Confidence of something remembered that `hits` approved documents confirmed and `misses`
+/// contradicted: 0.9 after one, rising with agreement, falling with contradictions.
+pub fn confidence(hits: u32, misses: u32) -> f32 {
+    let agree = (0.9 + 0.03 * hits.saturating_sub(1) as f32).min(0.98);
+    let total = (hits + misses).max(1) as f32;
+    (agree * (hits as f32 / total)).clamp(0.05, 0.98)
+}
+
+/// A code that belongs to the supplier, not to a place on its invoices: its country (often
+/// implied by the address and printed nowhere as a code) and its invoicing currency. Codes
+/// only — no names, numbers or amounts — so they may be exported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupplierConstant {
+    pub value: String,
+    pub hits: u32,
+    pub misses: u32,
+}
+
+/// Fields remembered as a supplier constant.
+pub fn is_supplier_constant(field: FieldKey) -> bool {
+    matches!(field, FieldKey::SellerCountry | FieldKey::Currency)
 }
 
 /// Collapsed shape: letters → `A`, digits → `9`, runs of one class collapsed, other
@@ -227,22 +242,64 @@ fn find_anchor(
     }
 }
 
+/// The first label words (up to three) of the value in `vb` on its first line: a value that
+/// labels itself.
+fn own_label(page: &Page, vb: &BBox) -> Option<(Vec<usize>, BBox, bool)> {
+    let mut inside: Vec<usize> = (0..page.words.len())
+        .filter(|&i| {
+            let b = &page.words[i].bbox;
+            cy(b) >= vb.y0 - 0.5
+                && cy(b) <= vb.y1 + 0.5
+                && b.x0 >= vb.x0 - 0.5
+                && b.x1 <= vb.x1 + 0.5
+        })
+        .collect();
+    let top = inside
+        .iter()
+        .map(|&i| cy(&page.words[i].bbox))
+        .fold(f32::MAX, f32::min);
+    let u = unit(page);
+    inside.retain(|&i| (cy(&page.words[i].bbox) - top).abs() < 0.5 * u);
+    inside.sort_by(|&a, &b| page.words[a].bbox.x0.total_cmp(&page.words[b].bbox.x0));
+    let words: Vec<usize> = inside
+        .into_iter()
+        .filter(|&i| label_word(&page.words[i].text).is_some())
+        .take(3)
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    // Measured from the first label word, so that a leading number (`2 % Skonto …`) is
+    // found again left of it.
+    let lb = page.words[words[0]].bbox;
+    Some((words, lb, true))
+}
+
 /// Remembers where `bbox` sits on `page` for a value of `field` with text `text`.
 pub fn learn(page: &Page, field: FieldKey, bbox: &BBox, text: &str) -> FieldMemory {
     let u = unit(page);
     let (w, h) = (page.width.max(1.0), page.height.max(1.0));
     let names = matches!(field, FieldKey::SellerName | FieldKey::BuyerName);
     let amounts = field.value_kind() == ValueKind::Amount;
-    let anchor = find_anchor(page, bbox, u, !names, amounts).map(|(idx, lb, same_line)| Anchor {
-        label: norm_label(
-            &idx.iter()
-                .map(|&i| page.words[i].text.as_str())
-                .collect::<Vec<_>>(),
-        ),
-        dx: (bbox.x0 - lb.x0) / u,
-        dy: (bbox.y0 - lb.y0) / u,
-        same_line,
-    });
+    // Payment terms sit under a table whose length changes, and their label is their own
+    // opening (`Zahlbar innerhalb von …`, `Paiement à … jours`): the value anchors itself.
+    let own_words = if field == FieldKey::PaymentTerms {
+        own_label(page, bbox)
+    } else {
+        None
+    };
+    let anchor = own_words
+        .or_else(|| find_anchor(page, bbox, u, !names, amounts))
+        .map(|(idx, lb, same_line)| Anchor {
+            label: norm_label(
+                &idx.iter()
+                    .map(|&i| page.words[i].text.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            dx: (bbox.x0 - lb.x0) / u,
+            dy: (bbox.y0 - lb.y0) / u,
+            same_line,
+        });
     FieldMemory {
         page: page.index,
         anchor,
@@ -255,67 +312,127 @@ pub fn learn(page: &Page, field: FieldKey, bbox: &BBox, text: &str) -> FieldMemo
     }
 }
 
-/// Words found where the memory says the value is: (page, word indices, text, box).
-pub fn locate(pages: &[Page], mem: &FieldMemory) -> Option<(u32, Vec<u32>, String, BBox)> {
-    let page = pages.iter().find(|p| p.index == mem.page)?;
+/// Where the label `a` puts the value on `page` (its top-left corner), the occurrence closest
+/// to the remembered place when the label is printed more than once.
+fn anchor_origin(page: &Page, a: &Anchor, mem: &FieldMemory) -> Option<(f32, f32)> {
     let u = unit(page);
-    // Where the value's top-left corner should be.
-    let mut origin: Option<(f32, f32)> = None;
-    if let Some(a) = &mem.anchor {
-        let n = a.label.split(' ').count();
-        let mut best: Option<(f32, (f32, f32))> = None;
-        let want_words: Vec<&str> = a.label.split(' ').collect();
-        for line in &page.lines {
-            // The label words of the line (value words skipped), with their word index.
-            let ws: Vec<(u32, String)> = line
-                .words
+    let want_words: Vec<&str> = a.label.split(' ').collect();
+    let n = want_words.len();
+    let mut best: Option<(f32, (f32, f32))> = None;
+    for line in &page.lines {
+        // The label words of the line (value words skipped), with their word index.
+        let ws: Vec<(u32, String)> = line
+            .words
+            .iter()
+            .filter_map(|&i| {
+                page.words
+                    .get(i as usize)
+                    .and_then(|w| label_word(&w.text))
+                    .map(|t| (i, t))
+            })
+            .collect();
+        if ws.len() < n {
+            continue;
+        }
+        for start in 0..=ws.len() - n {
+            if ws[start..start + n]
                 .iter()
-                .filter_map(|&i| {
-                    page.words
-                        .get(i as usize)
-                        .and_then(|w| label_word(&w.text))
-                        .map(|t| (i, t))
-                })
-                .collect();
-            if ws.len() < n {
+                .map(|(_, t)| t.as_str())
+                .ne(want_words.iter().copied())
+            {
                 continue;
             }
-            for start in 0..=ws.len() - n {
-                if ws[start..start + n]
-                    .iter()
-                    .map(|(_, t)| t.as_str())
-                    .ne(want_words.iter().copied())
-                {
-                    continue;
-                }
-                let lb = page.words[ws[start].0 as usize].bbox;
-                let o = (lb.x0 + a.dx * u, lb.y0 + a.dy * u);
-                // Prefer the occurrence closest to where the value was.
-                let want = (mem.rel_box[0] * page.width, mem.rel_box[1] * page.height);
-                let d = (o.0 - want.0).abs() + (o.1 - want.1).abs();
-                if best.is_none_or(|(bd, _)| d < bd) {
-                    best = Some((d, o));
-                }
+            let lb = page.words[ws[start].0 as usize].bbox;
+            let o = (lb.x0 + a.dx * u, lb.y0 + a.dy * u);
+            let want = (mem.rel_box[0] * page.width, mem.rel_box[1] * page.height);
+            let d = (o.0 - want.0).abs() + (o.1 - want.1).abs();
+            if best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, o));
             }
         }
-        origin = best.map(|(_, o)| o);
     }
-    let origin = origin.unwrap_or((mem.rel_box[0] * page.width, mem.rel_box[1] * page.height));
+    best.map(|(_, o)| o)
+}
+
+/// Words found where the memory says the value of `field` is: (page, word indices, text, box).
+pub fn locate(
+    pages: &[Page],
+    field: FieldKey,
+    mem: &FieldMemory,
+) -> Option<(u32, Vec<u32>, String, BBox)> {
+    // Where the value's top-left corner should be: at its label, on the remembered page or —
+    // when this invoice runs longer and the totals moved to its last page — on another one;
+    // without a label, at the remembered place.
+    let remembered = pages.iter().find(|p| p.index == mem.page);
+    let mut order: Vec<&Page> = remembered.into_iter().collect();
+    order.extend(pages.iter().rev().filter(|p| p.index != mem.page));
+    let at_label = mem.anchor.as_ref().and_then(|a| {
+        order
+            .iter()
+            .find_map(|p| anchor_origin(p, a, mem).map(|o| (*p, o)))
+    });
+    let (page, origin) = match at_label {
+        Some(found) => found,
+        // A value remembered by its label is not there when the label is not: this invoice
+        // leaves the field out, and whatever sits at the old place is something else.
+        None if mem.anchor.is_some() => return None,
+        None => {
+            let page = remembered?;
+            (
+                page,
+                (mem.rel_box[0] * page.width, mem.rel_box[1] * page.height),
+            )
+        }
+    };
+    let u = unit(page);
     let centre_y = origin.1 + mem.height_units * u / 2.0;
+    let on_line = |b: &BBox| (cy(b) - centre_y).abs() < 0.7 * u;
+    // Amounts stand right-aligned in their column: a larger amount this time starts further
+    // left, so the right edge is the stable place. Everything else is left-aligned.
+    let right_aligned = field.value_kind() == ValueKind::Amount;
+    let right_edge = origin.0 + mem.width_units * u;
+    let first = if right_aligned {
+        (0..page.words.len())
+            .filter(|&i| {
+                let b = &page.words[i].bbox;
+                on_line(b)
+                    && (b.x1 - right_edge).abs() < 2.5 * u
+                    && b.x1 > origin.0 - 0.5 * u
+                    && page.words[i].text.chars().any(|c| c.is_numeric())
+            })
+            .min_by(|&a, &b| {
+                (page.words[a].bbox.x1 - right_edge)
+                    .abs()
+                    .total_cmp(&(page.words[b].bbox.x1 - right_edge).abs())
+            })
+    } else {
+        None
+    };
     // The first word: left edge near the origin, on the value's line.
-    let first = (0..page.words.len())
-        .filter(|&i| {
-            let b = &page.words[i].bbox;
-            (cy(b) - centre_y).abs() < 0.7 * u && (b.x0 - origin.0).abs() < 2.5 * u
-        })
-        .min_by(|&a, &b| {
-            (page.words[a].bbox.x0 - origin.0)
-                .abs()
-                .total_cmp(&(page.words[b].bbox.x0 - origin.0).abs())
-        })?;
+    let first = first.or_else(|| {
+        (0..page.words.len())
+            .filter(|&i| {
+                let b = &page.words[i].bbox;
+                on_line(b) && (b.x0 - origin.0).abs() < 2.5 * u
+            })
+            .min_by(|&a, &b| {
+                (page.words[a].bbox.x0 - origin.0)
+                    .abs()
+                    .total_cmp(&(page.words[b].bbox.x0 - origin.0).abs())
+            })
+    })?;
     // Then the words right of it on the same line, while they are contiguous and the value
-    // is not much wider than the remembered one.
-    let max_w = (mem.width_units * 1.8).max(mem.width_units + 4.0) * u;
+    // is not much wider than the remembered one. Names and terms are as long as they are
+    // (the next buyer's name may be twice as long); only a gap ends them.
+    let free_text = matches!(
+        field,
+        FieldKey::SellerName | FieldKey::BuyerName | FieldKey::PaymentTerms
+    );
+    let max_w = if free_text {
+        page.width
+    } else {
+        (mem.width_units * 1.8).max(mem.width_units + 4.0) * u
+    };
     let mut line: Vec<usize> = (0..page.words.len())
         .filter(|&i| {
             let b = &page.words[i].bbox;
@@ -325,7 +442,8 @@ pub fn locate(pages: &[Page], mem: &FieldMemory) -> Option<(u32, Vec<u32>, Strin
         .collect();
     line.sort_by(|&a, &b| page.words[a].bbox.x0.total_cmp(&page.words[b].bbox.x0));
     // Words just left of the first one that belong to the value (`30.` of `30. Januar 2024`
-    // when the value is a little wider this time), unless they are label words.
+    // when the value is a little wider this time, `40` of `40 783,53`), unless they are
+    // label words.
     let mut start_x = page.words[first].bbox.x0;
     let mut lefts: Vec<usize> = (0..page.words.len())
         .filter(|&i| {
@@ -388,7 +506,13 @@ pub fn parse_as(field: FieldKey, text: &str, mem: &FieldMemory) -> Option<FieldV
 }
 
 fn parse_whole(field: FieldKey, text: &str, mem: &FieldMemory) -> Option<FieldValue> {
-    let t = text.trim().trim_end_matches([',', ';', ':', '.']).trim();
+    // A trailing stop ends a sentence of terms and belongs to it; after a number it is
+    // punctuation (`RE-2024-0042.`).
+    let t = if field == FieldKey::PaymentTerms {
+        text.trim()
+    } else {
+        text.trim().trim_end_matches([',', ';', ':', '.']).trim()
+    };
     match field.value_kind() {
         ValueKind::Amount => parse::parse_amount(t).map(FieldValue::Amount),
         ValueKind::Date => parse::parse_date(text.trim(), None).map(FieldValue::Date),
@@ -400,11 +524,12 @@ fn parse_whole(field: FieldKey, text: &str, mem: &FieldMemory) -> Option<FieldVa
             );
             // A supplier's numbers keep their shape only loosely (`2023-1798`, `467987`): an
             // identifier is one token with a digit; codes (VAT ID, IBAN, BIC) keep theirs.
+            // Printed in pieces (`FPR 771/24`) it must keep the remembered shape.
             let identifier = matches!(
                 field,
                 FieldKey::InvoiceNumber | FieldKey::PoNumber | FieldKey::BuyerReference
-            ) && !t.contains(' ')
-                && t.chars().any(|c| c.is_ascii_digit());
+            ) && t.chars().any(|c| c.is_ascii_digit())
+                && (!t.contains(' ') || shape(t) == mem.shape);
             if !alnum || (!names && !identifier && shape(t) != mem.shape) {
                 return None;
             }

@@ -8,9 +8,9 @@ use sapllm_pipeline::extraction::{CandidateRow, ExtractionInput, GROUP_FEATURES,
 use sapllm_pipeline::learned::LearnedState;
 use serde::{Deserialize, Serialize};
 
-use crate::memory::{self, LayoutMemory};
+use crate::memory::{self, LayoutMemory, SupplierConstant};
 use crate::reranker::{LabelledRow, OnlineReranker, Step};
-use crate::supplier::{fingerprint, similarity, supplier_keys};
+use crate::supplier::{fingerprint, same_supplier, similarity, supplier_keys};
 use crate::{Example, LearningError};
 
 /// Schema of the state and of export files.
@@ -21,6 +21,14 @@ const SAME_LAYOUT: f32 = 0.45;
 /// Without a key match, a layout this similar identifies the supplier.
 const LAYOUT_IDENTIFIES: f32 = 0.8;
 
+/// Layouts at least this similar are the layout a memory was learned on; between
+/// `SAME_LAYOUT` and this, a recalled value is capped at `LOOSE_LAYOUT_CONFIDENCE`.
+const CLOSE_LAYOUT: f32 = 0.7;
+const LOOSE_LAYOUT_CONFIDENCE: f32 = 0.6;
+
+/// Highest confidence of a supplier constant (see `recall`).
+const CONSTANT_CONFIDENCE: f32 = 0.8;
+
 /// Everything remembered about one supplier.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SupplierMemory {
@@ -28,6 +36,9 @@ pub struct SupplierMemory {
     pub keys: BTreeSet<String>,
     pub layouts: Vec<LayoutMemory>,
     pub documents: u32,
+    /// Its country and currency as the clerk approved them (older states have none).
+    #[serde(default)]
+    pub constants: BTreeMap<FieldKey, SupplierConstant>,
 }
 
 /// All that was learned.
@@ -82,7 +93,7 @@ impl LearningState {
         let by_key = self
             .suppliers
             .iter()
-            .position(|s| keys.iter().any(|k| s.keys.contains(k)));
+            .position(|s| same_supplier(keys, &s.keys));
         if let Some(si) = by_key {
             let best = self.suppliers[si]
                 .layouts
@@ -156,6 +167,35 @@ impl LearningState {
         let sup = &mut self.suppliers[si];
         sup.keys.extend(keys.iter().cloned());
         sup.documents += 1;
+        for c in ex
+            .checked
+            .iter()
+            .filter(|c| memory::is_supplier_constant(c.field))
+        {
+            let value = c.value.to_plain().trim().to_uppercase();
+            if value.is_empty() {
+                continue;
+            }
+            match sup.constants.get_mut(&c.field) {
+                Some(k) if k.value == value => k.hits += 1,
+                Some(k) => {
+                    // The supplier changed (moved, switched currency): the latest approved
+                    // value serves, and the contradiction keeps its confidence down.
+                    k.misses += 1;
+                    k.value = value;
+                }
+                None => {
+                    sup.constants.insert(
+                        c.field,
+                        SupplierConstant {
+                            value,
+                            hits: 1,
+                            misses: 0,
+                        },
+                    );
+                }
+            }
+        }
         let li = match m.and_then(|m| m.layout) {
             Some(li) => li,
             None => {
@@ -173,13 +213,14 @@ impl LearningState {
         layout.documents += 1;
         // Keep the fingerprint current: the latest document of a layout describes it best.
         layout.fingerprint = fp;
-        for c in &ex.checked {
-            if !memory::remembers(c.field) {
-                continue;
-            }
+        for c in ex
+            .checked
+            .iter()
+            .filter(|c| !memory::is_supplier_constant(c.field))
+        {
             let want = c.field.normalisation().apply(&c.value.to_plain());
             let recalled = layout.fields.get(&c.field).and_then(|mem| {
-                memory::locate(&ex.pages, mem)
+                memory::locate(&ex.pages, c.field, mem)
                     .and_then(|(_, _, text, _)| memory::parse_as(c.field, &text, mem))
                     .and_then(|v| c.field.normalisation().apply(&v.to_plain()))
             });
@@ -255,7 +296,7 @@ impl LearningState {
             return None;
         }
         let mem = layout.fields.get(&field)?;
-        let (_, _, text, _) = memory::locate(&doc.pages, mem)?;
+        let (_, _, text, _) = memory::locate(&doc.pages, field, mem)?;
         let got = memory::parse_as(field, &text, mem)
             .and_then(|v| field.normalisation().apply(&v.to_plain()));
         Some(got.as_deref() == Some(want.as_str()))
@@ -326,7 +367,7 @@ impl LearningState {
             match self
                 .suppliers
                 .iter_mut()
-                .find(|x| x.keys.intersection(&s.keys).next().is_some())
+                .find(|x| same_supplier(&s.keys.iter().cloned().collect::<Vec<_>>(), &x.keys))
             {
                 Some(x) => {
                     x.keys.extend(s.keys.iter().cloned());
@@ -348,6 +389,17 @@ impl LearningState {
             }
         }
         added
+    }
+}
+
+/// The field naming the other party of the invoice, whose value this field never shares.
+fn counterpart(field: FieldKey) -> Option<FieldKey> {
+    match field {
+        FieldKey::BuyerName => Some(FieldKey::SellerName),
+        FieldKey::SellerName => Some(FieldKey::BuyerName),
+        FieldKey::BuyerVatId => Some(FieldKey::SellerVatId),
+        FieldKey::SellerVatId => Some(FieldKey::BuyerVatId),
+        _ => None,
     }
 }
 
@@ -389,19 +441,59 @@ impl LearnedState for LearnedSnapshot {
         let Some(m) = self.state.find(&keys, &fp) else {
             return Vec::new();
         };
-        let Some(li) = m.layout else {
-            return Vec::new();
-        };
-        let layout = &self.state.suppliers[m.supplier].layouts[li];
+        let supplier = &self.state.suppliers[m.supplier];
         let producer = Producer::new("learned.supplier-memory", self.version.to_string());
         let mut out = Vec::new();
+        for (field, k) in &supplier.constants {
+            out.push((
+                *field,
+                Candidate {
+                    value: FieldValue::Code(k.value.clone()),
+                    // Below `LEARNED_TRUST`: a code printed on this invoice (an invoice in
+                    // another currency) wins over the supplier's usual one.
+                    confidence: memory::confidence(k.hits, k.misses).min(CONSTANT_CONFIDENCE),
+                    provenance: Provenance {
+                        source: SourceKind::Learned,
+                        page: None,
+                        bbox: None,
+                        words: Vec::new(),
+                        raw: k.value.clone(),
+                        producer: producer.clone(),
+                        explanation: format!(
+                            "learned from {} approved document(s) of this supplier: its usual {}",
+                            k.hits,
+                            if *field == FieldKey::Currency {
+                                "currency"
+                            } else {
+                                "country"
+                            }
+                        ),
+                    },
+                },
+            ));
+        }
+        let Some(li) = m.layout else {
+            return out;
+        };
+        let layout = &supplier.layouts[li];
         for (field, mem) in &layout.fields {
-            let Some((page, words, text, bbox)) = memory::locate(pages, mem) else {
+            let Some((page, words, text, bbox)) = memory::locate(pages, *field, mem) else {
                 continue;
             };
             let Some(value) = memory::parse_as(*field, &text, mem) else {
                 continue;
             };
+            // The buyer is not the seller: a memory that reads the other party's name or VAT
+            // ID on this invoice sits on another block than it did when it was learned.
+            if let Some(other) = counterpart(*field) {
+                let norm = field.normalisation();
+                if fields
+                    .get(&other)
+                    .is_some_and(|o| norm.apply(&o.to_plain()) == norm.apply(&value.to_plain()))
+                {
+                    continue;
+                }
+            }
             let place = match &mem.anchor {
                 Some(a) if a.same_line => format!("right of the label '{}'", a.label),
                 Some(a) => format!("below the label '{}'", a.label),
@@ -411,7 +503,13 @@ impl LearnedState for LearnedSnapshot {
                 *field,
                 Candidate {
                     value,
-                    confidence: mem.confidence(),
+                    // A loose layout match (a sister layout of the supplier) proposes the
+                    // value but does not overrule a confident reading of this page.
+                    confidence: if m.similarity >= CLOSE_LAYOUT {
+                        mem.confidence()
+                    } else {
+                        mem.confidence().min(LOOSE_LAYOUT_CONFIDENCE)
+                    },
                     provenance: Provenance {
                         source: SourceKind::Learned,
                         page: Some(page),

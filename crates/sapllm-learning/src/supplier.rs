@@ -8,12 +8,52 @@ use std::collections::BTreeSet;
 use sapllm_core::{FieldKey, FieldValue, Page};
 use sha2::{Digest, Sha256};
 
+/// `<kind>:<hash>`: the kind stays readable so that two suppliers with the same name but
+/// different VAT IDs can be told apart (see [`same_supplier`]).
 fn hash(kind: &str, value: &str) -> String {
     let mut h = Sha256::new();
     h.update(kind.as_bytes());
     h.update(b":");
     h.update(value.as_bytes());
-    hex::encode(&h.finalize()[..12])
+    format!("{kind}:{}", hex::encode(&h.finalize()[..12]))
+}
+
+/// What kind of identity a key is (`vat`, `iban`, `name`); keys of states written before
+/// kinds were kept have none.
+fn key_kind(key: &str) -> Option<&str> {
+    key.split_once(':').map(|(k, _)| k)
+}
+
+/// Whether a document with `doc_keys` comes from the supplier known by `known`: the keys that
+/// agree must outweigh the ones that disagree, and a VAT ID or IBAN weighs more than a name.
+/// A matching name with a different VAT ID is another company of the same name (or a group's
+/// sister company with its own layout); a matching VAT ID with a differently read name is the
+/// same supplier.
+pub fn same_supplier(doc_keys: &[String], known: &BTreeSet<String>) -> bool {
+    let weight = |kind: &str| if kind == "name" { 1 } else { 2 };
+    let (mut agree, mut disagree) = (0, 0);
+    for kind in ["vat", "iban", "name"] {
+        let mine: Vec<&String> = doc_keys
+            .iter()
+            .filter(|k| key_kind(k) == Some(kind))
+            .collect();
+        if mine.is_empty() || !known.iter().any(|k| key_kind(k) == Some(kind)) {
+            continue;
+        }
+        if mine.iter().any(|k| known.contains(*k)) {
+            agree += weight(kind);
+        } else {
+            disagree += weight(kind);
+        }
+    }
+    // Keys without a kind (older states) can only agree.
+    if doc_keys
+        .iter()
+        .any(|k| key_kind(k).is_none() && known.contains(k))
+    {
+        agree += 1;
+    }
+    agree > disagree
 }
 
 fn alnum_upper(s: &str) -> String {
@@ -117,6 +157,25 @@ mod tests {
             normalised_name("Meier GmbH")
         );
         assert_eq!(normalised_name("AG"), None);
+    }
+
+    #[test]
+    fn a_vat_id_outweighs_a_name() {
+        let keys = |vat: &str, name: &str| {
+            let mut f = std::collections::BTreeMap::new();
+            f.insert(FieldKey::SellerVatId, FieldValue::Code(vat.into()));
+            f.insert(FieldKey::SellerName, FieldValue::Text(name.into()));
+            supplier_keys(&f)
+        };
+        let known: BTreeSet<String> = keys("DE123456789", "Müller GmbH").into_iter().collect();
+        // Same VAT ID, name read differently: the same supplier.
+        assert!(same_supplier(
+            &keys("DE123456789", "Mueller Gruppe"),
+            &known
+        ));
+        // Same name, another VAT ID: another company.
+        assert!(!same_supplier(&keys("DE987654321", "Müller GmbH"), &known));
+        assert!(same_supplier(&keys("DE123456789", "Müller GmbH"), &known));
     }
 
     #[test]

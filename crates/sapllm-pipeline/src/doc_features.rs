@@ -217,8 +217,11 @@ fn argmax(p: &[f32]) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
-/// Combines a trained classifier with the rule decision: the model's most probable class
-/// wins and its probability is the confidence; the rule evidence is kept (it says *why*) and
+/// Weight of the rule decision's confidence against the model's probabilities in [`combine`].
+pub const RULE_VOTE: f32 = 1.0;
+
+/// Combines a trained classifier with the rule decision: the class with the highest model
+/// probability plus the rules' vote wins, the model's probability is the confidence; the rule evidence is kept (it says *why*) and
 /// the model's verdict is added to it. A model error leaves the rule decision as it is.
 pub fn combine<T: Copy + PartialEq>(
     model: &dyn Model,
@@ -235,13 +238,32 @@ pub fn combine<T: Copy + PartialEq>(
         }
     };
     let classes: Vec<Option<T>> = model.spec().classes.iter().map(|c| parse(c)).collect();
-    let Some(best) = argmax(&probs) else {
+    // The rules vote with their confidence beside the model's probabilities: an unsure model
+    // (a layout unlike its training data) does not overrule a clear printed title, a sure
+    // one does.
+    let blended: Vec<f32> = classes
+        .iter()
+        .zip(&probs)
+        .map(|(c, &q)| {
+            q + if *c == Some(rule.value) {
+                RULE_VOTE * rule.confidence
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let Some(best) = argmax(&blended) else {
         return rule;
     };
     let Some(value) = classes.get(best).copied().flatten() else {
         return rule;
     };
-    let p = probs[best];
+    let model_best = argmax(&probs) == Some(best);
+    let p = if model_best {
+        probs[best]
+    } else {
+        (probs[best] + rule.confidence) / 2.0
+    };
     let mut alternatives: Vec<(T, f32)> = classes
         .iter()
         .zip(&probs)
@@ -250,7 +272,18 @@ pub fn combine<T: Copy + PartialEq>(
         .collect();
     alternatives.sort_by(|a, b| b.1.total_cmp(&a.1));
     alternatives.truncate(3);
-    let mut evidence = vec![if value == rule.value {
+    let model_pick =
+        argmax(&probs).and_then(|i| classes.get(i).copied().flatten().map(|c| (c, probs[i])));
+    let mut evidence = vec![if !model_best {
+        let (c, q) = model_pick.unwrap_or((value, p));
+        format!(
+            "model {} says {} (p = {q:.2}), not sure enough to overrule the rules: {} ({:.2})",
+            model.spec().label(),
+            name(c),
+            name(rule.value),
+            rule.confidence
+        )
+    } else if value == rule.value {
         format!(
             "model {} agrees with the rules: {} (p = {p:.2})",
             model.spec().label(),
@@ -328,6 +361,29 @@ mod tests {
             c.evidence
         );
         assert_eq!(c.alternatives[0].0, DocType::Invoice);
+    }
+
+    #[test]
+    fn an_unsure_model_does_not_overrule_the_rules() {
+        let m = ConstantModel {
+            spec: spec(&["invoice", "purchase_order", "other"]),
+            probabilities: vec![0.3, 0.42, 0.28],
+        };
+        let mut r = rule(DocType::Invoice);
+        r.confidence = 0.36;
+        let c = combine(
+            &m,
+            &[0.0; 3],
+            r,
+            |s| s.parse().ok(),
+            |t: DocType| t.as_str(),
+        );
+        assert_eq!(c.value, DocType::Invoice);
+        assert!(
+            c.evidence[0].contains("says purchase_order"),
+            "{:?}",
+            c.evidence
+        );
     }
 
     #[test]

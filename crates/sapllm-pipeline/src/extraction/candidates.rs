@@ -586,27 +586,16 @@ pub(crate) fn parse_amounts(items: &[Item], style: Option<DecimalStyle>) -> Vec<
             i += 1;
             continue;
         }
-        // `1 234,56`: a 1-3 digit word followed by a word starting with three digits.
-        if let Some(n) = next {
-            if t.len() <= 3
-                && t.bytes().all(|b| b.is_ascii_digit())
-                && n.len() >= 4
-                && n.as_bytes()[..3].iter().all(u8::is_ascii_digit)
-                && matches!(n.as_bytes()[3], b',' | b'.')
-            {
-                let joined = format!("{t} {n}");
-                if let Some(v) = parse::parse_amount_styled(&joined.replace(' ', ""), style) {
-                    if has_cents(n) {
-                        out.push(AmountHit {
-                            value: v,
-                            words: vec![items[i].idx, items[i + 1].idx],
-                            raw: joined,
-                            validity: 1.0,
-                        });
-                        i += 2;
-                        continue;
-                    }
-                }
+        if let Some((joined, n)) = space_grouped(items, i) {
+            if let Some(v) = parse::parse_amount_styled(&joined.replace(' ', ""), style) {
+                out.push(AmountHit {
+                    value: v,
+                    words: items[i..i + n].iter().map(|x| x.idx).collect(),
+                    raw: joined,
+                    validity: 1.0,
+                });
+                i += n;
+                continue;
             }
         }
         if parse::parse_date(t, None).is_some() && t.contains(['.', '/', '-']) && !has_cents(t) {
@@ -636,6 +625,44 @@ pub(crate) fn parse_amounts(items: &[Item], style: Option<DecimalStyle>) -> Vec<
         i += 1;
     }
     out
+}
+
+/// An amount whose thousands groups are split by spaces, as French, Polish and Nordic
+/// invoices print them: `1 234,56`, `€40 783,53`, `1 234 567,89`. The first word is one to
+/// three digits (after a currency sign or code), then whole groups of three, and the last
+/// group carries the cents. Returns the joined text and the number of words.
+fn space_grouped(items: &[Item], i: usize) -> Option<(String, usize)> {
+    let first = items[i].text.trim();
+    let lead = first.trim_start_matches(|c: char| !c.is_ascii_digit());
+    let prefix = &first[..first.len() - lead.len()];
+    let currency_prefix =
+        prefix.is_empty() || prefix == "-" || parse::parse_amount(&format!("{prefix}1")).is_some();
+    if !currency_prefix
+        || lead.is_empty()
+        || lead.len() > 3
+        || !lead.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut parts = vec![first];
+    for item in items.iter().skip(i + 1).take(4) {
+        let w = item.text.trim();
+        let b = w.as_bytes();
+        if b.len() == 3 && b.iter().all(u8::is_ascii_digit) {
+            parts.push(w);
+            continue;
+        }
+        if b.len() >= 4
+            && b[..3].iter().all(u8::is_ascii_digit)
+            && matches!(b[3], b',' | b'.')
+            && has_cents(w)
+        {
+            parts.push(w);
+            return Some((parts.join(" "), parts.len()));
+        }
+        return None;
+    }
+    None
 }
 
 /// Whether a number ends in a separator and exactly two digits (`12,00`, `1.234.56`).
@@ -1304,6 +1331,16 @@ mod tests {
             ["275.00", "7", "19.25"]
         );
         assert!(b[1].validity < 0.5);
+        let c = parse_amounts(
+            &items("Total TTC €40 783,53 Reste 1 234 567,89 EUR"),
+            Some(DecimalStyle::Comma),
+        );
+        assert_eq!(
+            c.iter().map(|x| x.value.to_string()).collect::<Vec<_>>(),
+            ["40783.53", "1234567.89"]
+        );
+        assert_eq!(c[0].words.len(), 2);
+        assert_eq!(c[1].words.len(), 3);
     }
 
     #[test]

@@ -457,7 +457,7 @@ fn parse_year(w: &str) -> Option<i32> {
     None
 }
 
-/// Month names and abbreviations in EN, DE, FR, ES, IT, NL (lower case, accents kept and
+/// Month names and abbreviations in EN, DE, FR, ES, IT, NL, PT, PL (lower case, accents kept and
 /// stripped variants included because OCR and some fonts lose them).
 const MONTHS: &[(&str, u32)] = &[
     ("january", 1),
@@ -557,10 +557,70 @@ const MONTHS: &[(&str, u32)] = &[
     ("diciembre", 12),
     ("dic", 12),
     ("dicembre", 12),
+    // Portuguese (`4 de agosto de 2024`).
+    ("janeiro", 1),
+    ("fevereiro", 2),
+    ("fev", 2),
+    ("março", 3),
+    ("marco", 3),
+    ("maio", 5),
+    ("junho", 6),
+    ("julho", 7),
+    ("setembro", 9),
+    ("outubro", 10),
+    ("out", 10),
+    ("novembro", 11),
+    ("dezembro", 12),
+    // Polish: dates use the genitive (`22 lipca 2025`), headings the nominative; both with
+    // and without diacritics, which some fonts and OCR lose.
+    ("styczeń", 1),
+    ("styczen", 1),
+    ("stycznia", 1),
+    ("sty", 1),
+    ("luty", 2),
+    ("lutego", 2),
+    ("lut", 2),
+    ("marzec", 3),
+    ("marca", 3),
+    ("kwiecień", 4),
+    ("kwiecien", 4),
+    ("kwietnia", 4),
+    ("kwi", 4),
+    ("maj", 5),
+    ("maja", 5),
+    ("czerwiec", 6),
+    ("czerwca", 6),
+    ("cze", 6),
+    ("lipiec", 7),
+    ("lipca", 7),
+    ("lip", 7),
+    ("sierpień", 8),
+    ("sierpien", 8),
+    ("sierpnia", 8),
+    ("sie", 8),
+    ("wrzesień", 9),
+    ("wrzesien", 9),
+    ("września", 9),
+    ("wrzesnia", 9),
+    ("wrz", 9),
+    ("październik", 10),
+    ("pazdziernik", 10),
+    ("października", 10),
+    ("pazdziernika", 10),
+    ("paź", 10),
+    ("paz", 10),
+    ("listopad", 11),
+    ("listopada", 11),
+    ("lis", 11),
+    ("grudzień", 12),
+    ("grudzien", 12),
+    ("grudnia", 12),
+    ("gru", 12),
 ];
 
 pub(crate) fn month_from_name(w: &str) -> Option<u32> {
-    if w.len() < 3 || w.len() > 12 {
+    // Byte lengths: `października` is 12 letters but 14 bytes.
+    if w.len() < 3 || w.len() > 16 {
         return None;
     }
     let lower = w.trim_end_matches('.').to_lowercase();
@@ -940,6 +1000,11 @@ mod tests {
             ("5 mars 2024", Some("fr"), Some(date(2024, 3, 5))),
             ("1er mars 2024", Some("fr"), Some(date(2024, 3, 1))),
             ("5 de marzo de 2024", Some("es"), Some(date(2024, 3, 5))),
+            ("4 de agosto de 2024", None, Some(date(2024, 8, 4))),
+            ("3 de outubro de 2024", None, Some(date(2024, 10, 3))),
+            ("22 lipca 2025", None, Some(date(2025, 7, 22))),
+            ("1 października 2025", None, Some(date(2025, 10, 1))),
+            ("9 wrzesnia 2025", None, Some(date(2025, 9, 9))),
             ("05-Mar-2024", None, Some(date(2024, 3, 5))),
             ("20240305", None, Some(date(2024, 3, 5))),
             ("(05.03.2024)", None, Some(date(2024, 3, 5))),
