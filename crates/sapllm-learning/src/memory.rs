@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use sapllm_core::{BBox, FieldKey, FieldValue, Page, ValueKind};
-use sapllm_pipeline::extraction::parse;
+use sapllm_pipeline::extraction::{parse, plausible_name};
 use serde::{Deserialize, Serialize};
 
 /// A printed label the value is placed relative to.
@@ -492,6 +492,11 @@ pub fn parse_as(field: FieldKey, text: &str, mem: &FieldMemory) -> Option<FieldV
     if let Some(v) = parse_whole(field, text, mem) {
         return Some(v);
     }
+    // A name is read whole: a piece of an address line (`Bahnhof Strasse` of
+    // `Bahnhof Strasse 1`) is no name.
+    if matches!(field, FieldKey::SellerName | FieldKey::BuyerName) {
+        return None;
+    }
     // The run may carry a neighbour (`CHF 4,234.04` for the currency, `EUR` after an amount):
     // the longest piece that parses, longer pieces first, left to right.
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -533,6 +538,13 @@ fn parse_whole(field: FieldKey, text: &str, mem: &FieldMemory) -> Option<FieldVa
             if !alnum || (!names && !identifier && shape(t) != mem.shape) {
                 return None;
             }
+            // A party's name, not the address line or contact line that took its place on a
+            // sister layout (`Bahnhof Strasse 1`, `GLN 4000…`).
+            if matches!(field, FieldKey::SellerName | FieldKey::BuyerName)
+                && (!plausible_name(t) || ends_with_house_number(t))
+            {
+                return None;
+            }
             if field == FieldKey::Currency && !parse::is_currency_code(&t.to_uppercase()) {
                 return None;
             }
@@ -550,6 +562,15 @@ fn parse_whole(field: FieldKey, text: &str, mem: &FieldMemory) -> Option<FieldVa
     }
 }
 
+/// `Bahnhofstraße 12`, `Rue de la Paix 3b`: a street line, not a name.
+fn ends_with_house_number(t: &str) -> bool {
+    t.split_whitespace().count() >= 2
+        && t.split_whitespace().last().is_some_and(|w| {
+            let digits = w.chars().take_while(char::is_ascii_digit).count();
+            (1..=4).contains(&digits) && w.chars().count() <= digits + 1
+        })
+}
+
 /// One layout of a supplier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LayoutMemory {
@@ -561,6 +582,14 @@ pub struct LayoutMemory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn street_lines_are_not_names() {
+        assert!(ends_with_house_number("Bahnhof Strasse 1"));
+        assert!(ends_with_house_number("Rue de la Paix 3b"));
+        assert!(!ends_with_house_number("Studio 2000 GmbH"));
+        assert!(!ends_with_house_number("Hofmann Kältetechnik GmbH"));
+    }
 
     #[test]
     fn shapes_collapse_runs() {

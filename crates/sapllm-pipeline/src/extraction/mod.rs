@@ -25,6 +25,7 @@ mod candidates;
 mod lexicon;
 pub mod parse;
 mod parties;
+pub use parties::plausible_name;
 pub mod ranking;
 pub mod score;
 mod table;

@@ -282,7 +282,7 @@ fn name_words(v: &PageView<'_>, line: &LineView, start: usize, end: usize) -> Ve
 }
 
 /// Whether a phrase looks like a name line (not an address, number, contact or label line).
-fn plausible_name(text: &str) -> bool {
+pub fn plausible_name(text: &str) -> bool {
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     if letters < 2 || text.contains('@') || text.contains("www.") || text.contains("http") {
         return false;
