@@ -236,6 +236,7 @@ impl Engine {
         settings: &Settings,
         choice: &sapllm_pipeline::config::ModelChoice,
     ) -> Result<Self, ApiError> {
+        review::prefer_stored_provider(settings);
         let (extractor, classifiers) = models::chosen(choice);
         Self::build(settings, extractor, classifiers, Arc::new(SystemClock))
     }

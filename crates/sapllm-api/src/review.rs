@@ -1196,6 +1196,19 @@ pub(crate) fn ocr_choice(
 /// The OCR engine for a data folder: [`ocr_choice`] over its `app.toml` and the environment.
 /// `fast` is PP-OCRv6 tiny, `accurate` PP-OCRv6 small, any other name a catalog model,
 /// `off`/`none` no OCR (scans go to review with `needs_ocr`).
+/// Hands the stored execution provider to ONNX Runtime, which takes it once per process when
+/// the first model loads (so an engine builds this before loading any model).
+pub(crate) fn prefer_stored_provider(settings: &crate::Settings) {
+    if let Ok(f) = load_app_file(&settings.data_dir) {
+        if !sapllm_ml::runtime::prefer_provider(&f.execution_provider) {
+            tracing::info!(
+                provider = %f.execution_provider,
+                "execution provider setting applies from the next start"
+            );
+        }
+    }
+}
+
 pub(crate) fn ocr_for(settings: &crate::Settings) -> OcrStatus {
     use sapllm_ml::ocr::{OcrConfig, OcrEngine};
     let stored = match load_app_file(&settings.data_dir) {

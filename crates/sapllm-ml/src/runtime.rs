@@ -32,6 +32,25 @@ struct Runtime {
 
 static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
 
+/// The execution provider chosen in the app's settings.
+static PREFERRED_PROVIDER: OnceLock<String> = OnceLock::new();
+
+/// Records the execution provider the user chose (`cpu`, `cuda`, `directml`, `coreml`), used
+/// when `SAPLLM_EXECUTION_PROVIDER` is not set. ONNX Runtime takes its provider once per
+/// process, when the first model loads: a choice made after that applies from the next start.
+/// Returns false when another choice was recorded first in this process: the new one then
+/// waits for the next start. (Callers record it before loading any model.)
+pub fn prefer_provider(name: &str) -> bool {
+    PREFERRED_PROVIDER.get_or_init(|| name.to_owned()) == name
+}
+
+/// The provider asked for: the environment first, then the settings.
+fn requested_provider(env: Option<String>, preferred: Option<&String>) -> String {
+    env.filter(|v| !v.trim().is_empty())
+        .or_else(|| preferred.cloned())
+        .unwrap_or_default()
+}
+
 fn runtime(explicit: Option<&Path>) -> Result<&'static Runtime, MlError> {
     let r = RUNTIME.get_or_init(|| {
         let lib = native::resolve(NativeLibrary::OnnxRuntime, explicit).map_err(|e| e.to_string())?;
@@ -43,7 +62,10 @@ fn runtime(explicit: Option<&Path>) -> Result<&'static Runtime, MlError> {
             .with_name("sapllm")
             .build()
             .map_err(|e| format!("cannot start ONNX Runtime: {e}"))?;
-        let requested = std::env::var(crate::providers::PROVIDER_ENV).unwrap_or_default();
+        let requested = requested_provider(
+            std::env::var(crate::providers::PROVIDER_ENV).ok(),
+            PREFERRED_PROVIDER.get(),
+        );
         let provider =
             crate::providers::decide(&requested, &crate::providers::onnx::available);
         match &provider.fallback {
@@ -81,4 +103,18 @@ pub fn session(path: &Path, threads: usize) -> Result<Session, MlError> {
         builder.commit_from_file(path)
     };
     build().map_err(|e| MlError::BadModel(format!("{}: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_environment_overrides_the_settings() {
+        let pref = "cuda".to_owned();
+        assert_eq!(requested_provider(Some("cpu".into()), Some(&pref)), "cpu");
+        assert_eq!(requested_provider(Some(" ".into()), Some(&pref)), "cuda");
+        assert_eq!(requested_provider(None, Some(&pref)), "cuda");
+        assert_eq!(requested_provider(None, None), "");
+    }
 }
