@@ -442,6 +442,9 @@ impl LearnedState for LearnedSnapshot {
             return Vec::new();
         };
         let supplier = &self.state.suppliers[m.supplier];
+        let firm_identity = keys
+            .iter()
+            .any(|k| !k.starts_with("name:") && supplier.keys.contains(k));
         let producer = Producer::new("learned.supplier-memory", self.version.to_string());
         let mut out = Vec::new();
         for (field, k) in &supplier.constants {
@@ -503,9 +506,10 @@ impl LearnedState for LearnedSnapshot {
                 *field,
                 Candidate {
                     value,
-                    // A loose layout match (a sister layout of the supplier) proposes the
-                    // value but does not overrule a confident reading of this page.
-                    confidence: if m.similarity >= CLOSE_LAYOUT {
+                    // A loose match — a sister layout, or a supplier known only by its name
+                    // (no VAT ID or IBAN read on this page agrees) — proposes the value but
+                    // does not overrule a confident reading of this page.
+                    confidence: if m.similarity >= CLOSE_LAYOUT && firm_identity {
                         mem.confidence()
                     } else {
                         mem.confidence().min(LOOSE_LAYOUT_CONFIDENCE)
