@@ -190,37 +190,19 @@ pub fn ocr_catalog() -> Vec<(String, Result<String, String>)> {
         .collect()
 }
 
-/// The OCR engine the environment asks for: `SAPLLM_OCR_MODEL` = `fast` (default, PP-OCRv6
-/// tiny), `accurate` (PP-OCRv6 small), a catalog name, or `off`; `SAPLLM_OCR_THREADS` =
-/// intra-op threads (default 1); `SAPLLM_MODELS_DIR` = models folder (catalog search order).
-pub fn ocr_from_env() -> OcrStatus {
-    use sapllm_ml::ocr::{OcrConfig, OcrEngine};
-    let choice = std::env::var("SAPLLM_OCR_MODEL").unwrap_or_default();
-    let mut config = match choice.as_str() {
-        "off" | "none" => return OcrStatus::Off,
-        "" | "fast" => OcrConfig::fast(),
-        "accurate" => OcrConfig::accurate(),
-        name => OcrConfig {
-            model: name.to_owned(),
-            ..OcrConfig::fast()
-        },
-    };
-    if let Some(t) = std::env::var("SAPLLM_OCR_THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
-        config.threads = t;
-    }
-    match OcrEngine::new(config) {
-        Ok(e) => OcrStatus::Ready(Arc::new(e)),
-        Err(e) => {
-            tracing::warn!("OCR unavailable, scans go to review: {e}");
-            OcrStatus::Unavailable {
-                code: e.code().to_owned(),
-                message: e.to_string(),
-            }
-        }
-    }
+/// Hands the data folder's stored execution provider to ONNX Runtime; call it before anything
+/// loads a model (it is taken once per process).
+pub fn prefer_stored_provider(settings: &Settings) {
+    review::prefer_stored_provider(settings);
+}
+
+/// The OCR engine an engine built with `settings` uses: the stored choice of the data folder's
+/// `app.toml` (OCR model, threads), overridden by `SAPLLM_OCR_MODEL` = `fast` (default,
+/// PP-OCRv6 tiny), `accurate` (PP-OCRv6 small), a catalog name, or `off`, and
+/// `SAPLLM_OCR_THREADS`; `SAPLLM_MODELS_DIR` = models folder (catalog search order).
+pub fn ocr_status(settings: &Settings) -> OcrStatus {
+    review::prefer_stored_provider(settings);
+    review::ocr_for(settings)
 }
 
 impl Engine {

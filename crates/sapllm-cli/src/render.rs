@@ -432,6 +432,8 @@ pub fn scaling(points: &[sapllm_api::bench::ScalingPoint]) {
 }
 
 pub fn doctor(s: &Settings) {
+    // What an engine on this data folder would run on, before anything loads a model.
+    sapllm_api::prefer_stored_provider(s);
     println!("data folder:   {}", sapllm_api::describe_path(&s.data_dir));
     let cfg = s
         .config_path
@@ -487,7 +489,7 @@ pub fn doctor(s: &Settings) {
             Err(e) => println!("{:<14} MISSING — {e}", format!("{name}:")),
         }
     }
-    match sapllm_api::ocr_from_env() {
+    match sapllm_api::ocr_status(s) {
         sapllm_api::OcrStatus::Ready(o) => {
             let i = o.info();
             println!(
