@@ -128,15 +128,7 @@ fn find_words(pages: &[Page], field: FieldKey, truth_norm: &str) -> Option<(u32,
 /// A value for a diagnostic log line: account numbers are never logged whole.
 fn masked(key: FieldKey, v: &str) -> String {
     if key == FieldKey::Iban {
-        let tail: String = v
-            .chars()
-            .rev()
-            .take(4)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        format!("…{tail}")
+        sapllm_core::identity::mask_iban(v)
     } else {
         v.to_owned()
     }

@@ -140,6 +140,11 @@ fn cy(b: &BBox) -> f32 {
     (b.y0 + b.y1) / 2.0
 }
 
+/// Whether word box `b` belongs to the value box `vb` (its centre line inside, its ends within).
+fn within(vb: &BBox, b: &BBox) -> bool {
+    cy(b) >= vb.y0 - 0.5 && cy(b) <= vb.y1 + 0.5 && b.x0 >= vb.x0 - 0.5 && b.x1 <= vb.x1 + 0.5
+}
+
 /// Finds the label of a value box: words left of it on its line (contiguous, up to four),
 /// else the words right above it. Names (`same_line_ok` false) start address blocks, whose
 /// left neighbours are other blocks (a date, a reference), not labels: only a heading above
@@ -151,9 +156,7 @@ fn find_anchor(
     same_line_ok: bool,
     prefer_left: bool,
 ) -> Option<(Vec<usize>, BBox, bool)> {
-    let inside = |b: &BBox| {
-        cy(b) >= vb.y0 - 0.5 && cy(b) <= vb.y1 + 0.5 && b.x0 >= vb.x0 - 0.5 && b.x1 <= vb.x1 + 0.5
-    };
+    let inside = |b: &BBox| within(vb, b);
     let mut left: Vec<usize> = (0..page.words.len())
         .filter(|&i| {
             let b = &page.words[i].bbox;
@@ -246,13 +249,7 @@ fn find_anchor(
 /// labels itself.
 fn own_label(page: &Page, vb: &BBox) -> Option<(Vec<usize>, BBox, bool)> {
     let mut inside: Vec<usize> = (0..page.words.len())
-        .filter(|&i| {
-            let b = &page.words[i].bbox;
-            cy(b) >= vb.y0 - 0.5
-                && cy(b) <= vb.y1 + 0.5
-                && b.x0 >= vb.x0 - 0.5
-                && b.x1 <= vb.x1 + 0.5
-        })
+        .filter(|&i| within(vb, &page.words[i].bbox))
         .collect();
     let top = inside
         .iter()

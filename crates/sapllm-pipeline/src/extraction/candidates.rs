@@ -635,8 +635,7 @@ fn space_grouped(items: &[Item], i: usize) -> Option<(String, usize)> {
     let first = items[i].text.trim();
     let lead = first.trim_start_matches(|c: char| !c.is_ascii_digit());
     let prefix = &first[..first.len() - lead.len()];
-    let currency_prefix =
-        prefix.is_empty() || prefix == "-" || parse::parse_amount(&format!("{prefix}1")).is_some();
+    let currency_prefix = prefix == "-" || parse::strip_currency(prefix).is_empty();
     if !currency_prefix
         || lead.is_empty()
         || lead.len() > 3

@@ -83,7 +83,7 @@ pub fn parse_percent(s: &str) -> Option<Decimal> {
 }
 
 /// Removes a leading or trailing currency symbol or ISO code (with or without a space).
-fn strip_currency(t: &str) -> &str {
+pub(crate) fn strip_currency(t: &str) -> &str {
     let mut t = t.trim();
     for sym in [
         "€", "$", "£", "¥", "US$", "CHF", "EUR", "USD", "GBP", "Fr.", "SFr.",
