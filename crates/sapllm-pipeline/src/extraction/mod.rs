@@ -143,7 +143,7 @@ pub(crate) fn group_candidates(cands: Vec<(Origin, Cand)>) -> BTreeMap<FieldKey,
             None => groups.push((key, vec![(o, c)])),
         }
     }
-    by_field
+    let mut out: BTreeMap<FieldKey, Vec<Group>> = by_field
         .into_iter()
         .map(|(field, groups)| {
             let groups = groups
@@ -163,7 +163,53 @@ pub(crate) fn group_candidates(cands: Vec<(Origin, Cand)>) -> BTreeMap<FieldKey,
                 .collect();
             (field, groups)
         })
-        .collect()
+        .collect();
+    if let Some(groups) = out.get_mut(&FieldKey::InvoiceNumber) {
+        demote_cut_identifiers(groups);
+    }
+    out
+}
+
+/// Share of its confidence a document number keeps when the same document prints a longer
+/// identifier that starts with it (`00.123.456.7` next to `00.123.456.7-2018-1`).
+const CUT_IDENTIFIER_KEEPS: f32 = 0.5;
+
+/// A document number that is the beginning of a longer one proposed for the same field, the
+/// longer continuing with a separator (`-`, `/`, `.`, `_`) and more characters, is the stem
+/// the longer one was built from (a contract, an order, a customer account): the document's
+/// own number is the more specific one. Applies to the document number only: for an order
+/// number the longer form is often a line reference (`4500012345/10`) and the stem is right.
+fn demote_cut_identifiers(groups: &mut [Group]) {
+    let texts: Vec<Option<String>> = groups
+        .iter()
+        .map(|g| g.cands[0].1.value.as_text().map(str::to_owned))
+        .collect();
+    for (i, g) in groups.iter_mut().enumerate() {
+        let Some(stem) = texts[i]
+            .as_deref()
+            .filter(|s| s.chars().any(|c| c.is_ascii_digit()))
+        else {
+            continue;
+        };
+        let longer = texts.iter().enumerate().find_map(|(j, t)| {
+            let t = t.as_deref()?;
+            let rest = t.strip_prefix(stem)?;
+            let mut chars = rest.chars();
+            let sep = chars.next()?;
+            (j != i
+                && matches!(sep, '-' | '/' | '.' | '_')
+                && chars.clone().next().is_some()
+                && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '/' | '.' | '_')))
+            .then_some(t)
+        });
+        if let Some(longer) = longer {
+            g.rule_conf *= CUT_IDENTIFIER_KEEPS;
+            let best = &mut g.cands[0].1;
+            best.explanation.push_str(&format!(
+                "; the longer number {longer} on the document starts with it"
+            ));
+        }
+    }
 }
 
 /// The least confident OCR word a candidate was read from (1 on text-layer pages): a field

@@ -810,3 +810,77 @@ fn an_unsure_ocr_word_caps_the_confidence_of_its_field() {
     let iban = |ex: &Extraction| field(ex, FieldKey::Iban).confidence;
     assert!(iban(&ocr) <= 0.99 && iban(&ocr) >= iban(&digital).min(0.99) - 1e-6);
 }
+
+fn number_cand(value: &str, score: f32) -> (super::ranking::Origin, super::candidates::Cand) {
+    (
+        super::ranking::Origin::LabelValue,
+        super::candidates::Cand {
+            field: FieldKey::InvoiceNumber,
+            value: FieldValue::Text(value.to_owned()),
+            score,
+            page: 0,
+            words: Vec::new(),
+            raw: value.to_owned(),
+            explanation: format!("number {value}"),
+            derived: false,
+        },
+    )
+}
+
+fn invoice_number_confidences(values: &[(&str, f32)]) -> BTreeMap<String, f32> {
+    let groups = super::group_candidates(values.iter().map(|(v, s)| number_cand(v, *s)).collect());
+    groups[&FieldKey::InvoiceNumber]
+        .iter()
+        .map(|g| (g.cands[0].1.value.to_plain(), g.rule_conf))
+        .collect()
+}
+
+/// A document number that is the stem of a longer one on the same document (contract
+/// `00.123.456.7`, invoice `00.123.456.7-2018-1`) loses half its confidence; a number that
+/// merely shares leading digits, or continues without a separator, keeps it.
+#[test]
+fn a_number_cut_before_its_continuation_yields_to_the_whole_identifier() {
+    let c = invoice_number_confidences(&[("00.123.456.7", 0.95), ("00.123.456.7-2018-1", 0.95)]);
+    assert!((c["00.123.456.7"] - 0.475).abs() < 1e-6, "{c:?}");
+    assert!((c["00.123.456.7-2018-1"] - 0.95).abs() < 1e-6, "{c:?}");
+    let c = invoice_number_confidences(&[("4711", 0.9), ("47112", 0.6), ("4711 A", 0.6)]);
+    assert!((c["4711"] - 0.9).abs() < 1e-6, "{c:?}");
+    // A trailing separator alone is no continuation, and letters alone are no stem.
+    let c =
+        invoice_number_confidences(&[("2024", 0.9), ("2024-", 0.5), ("RE", 0.5), ("RE-7", 0.5)]);
+    assert!((c["2024"] - 0.9).abs() < 1e-6, "{c:?}");
+    assert!((c["RE"] - 0.5).abs() < 1e-6, "{c:?}");
+}
+
+/// On a page, the number in the invoice title wins over its stem repeated in a remark, and
+/// the stem stays visible as an alternative that says why it lost.
+#[test]
+fn the_whole_document_number_wins_over_its_stem_on_a_page() {
+    let p = page(
+        0,
+        &[
+            (60.0, &[(50.0, "Muster Versicherung AG")]),
+            (
+                160.0,
+                &[(50.0, "Rechnung Nr. 00.123.456.7-2018-1 vom 11.03.2018")],
+            ),
+            (
+                460.0,
+                &[
+                    (50.0, "Bemerkung"),
+                    (300.0, "Beitragsrechnung Nr. 00.123.456.7"),
+                ],
+            ),
+        ],
+    );
+    let ex = extract(&[p]);
+    let f = field(&ex, FieldKey::InvoiceNumber);
+    assert_eq!(f.value.to_plain(), "00.123.456.7-2018-1");
+    let stem = f
+        .alternatives
+        .iter()
+        .find(|a| a.value.to_plain() == "00.123.456.7")
+        .expect("the stem stays an alternative");
+    assert!(stem.provenance.explanation.contains("starts with it"));
+    assert!(stem.confidence < f.confidence);
+}
