@@ -5,8 +5,9 @@
 //! seed gives byte-identical files and adding documents does not change earlier ones. Written
 //! per document: `<stem>.pdf`, `<stem>.json` (ground truth, `sapllm-groundtruth/1` with the
 //! optional `subtype`), `<stem>.labels.json` (word labels, `sapllm-wordlabels/1`), optionally
-//! a scanned variant under `scans/` (image-only PDF, PNG or JPEG, with the same ground truth
-//! next to it); and `manifest.json` for the run.
+//! a scanned variant under `scans/` (the digital PDF rendered through PDFium and degraded, as
+//! an image-only PDF, PNG or JPEG — [`crate::scan`] — with the same ground truth next to it and
+//! the digital text layer as OCR reference, `X.ocr.txt` / `X.ocr.tsv`); and `manifest.json`.
 //!
 //! Splits: [`TEST_FAMILIES`] (11 of 42 families, about 26 %) are never used for training. Every
 //! family can render every language and document type, so both splits hold all of them.
@@ -25,9 +26,8 @@ use crate::layout::i18n::{self, CurrencyStyle, DateStyle, NumberStyle};
 use crate::layout::recipes::RECIPES;
 use crate::layout::{self, Family, Rendered, Style};
 use crate::model::{Adjustment, Country, DocSpec, Document, Language, VatMode, generate};
-use crate::pdf::raster::{GrayBitmap, ScanLook, rasterise, to_jpeg};
-use crate::pdf::{JpegImage, Page, PdfDocument};
 use crate::rng::Rng;
+use crate::scan::{self, Scan};
 use crate::words::{WordLabels, label_words};
 
 /// A layout family: one of the fourteen hand-written ones or a composed recipe.
@@ -136,10 +136,20 @@ pub struct Options {
 pub struct ScanParams {
     pub file: String,
     pub dpi: f32,
+    pub pages: Vec<PageLook>,
+}
+
+/// How one page of a scan was degraded ([`scan::ScanLook`], rounded for the manifest).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageLook {
     pub skew_deg: f32,
+    /// Gaussian blur sigma, pixels.
     pub blur: f32,
-    pub noise: u8,
-    pub contrast: f32,
+    /// Noise standard deviation, grey levels.
+    pub noise: f32,
+    /// Grey levels of ink and paper (the contrast left).
+    pub ink: u8,
+    pub paper: u8,
     pub jpeg_quality: u8,
 }
 
@@ -603,123 +613,32 @@ pub fn write_generated(out: &Path, g: &Generated) -> Result<(), CorpusError> {
     )
 }
 
-/// A 3x3 box blur mixed in with weight `amount` (0..1).
-fn blur(bmp: &GrayBitmap, amount: f32) -> GrayBitmap {
-    if amount <= 0.0 {
-        return bmp.clone();
-    }
-    let (w, h) = (bmp.width as usize, bmp.height as usize);
-    let mut out = bmp.clone();
-    for y in 1..h.saturating_sub(1) {
-        for x in 1..w.saturating_sub(1) {
-            let mut sum = 0u32;
-            for dy in 0..3 {
-                let row = (y + dy - 1) * w;
-                for dx in 0..3 {
-                    sum += u32::from(bmp.pixels[row + x + dx - 1]);
-                }
-            }
-            let avg = sum as f32 / 9.0;
-            let v = f32::from(bmp.pixels[y * w + x]);
-            out.pixels[y * w + x] = (v + (avg - v) * amount).round() as u8;
-        }
-    }
-    out
-}
-
-/// Low contrast: pulls every pixel towards mid-gray by `contrast` (1 = unchanged).
-fn lower_contrast(bmp: &mut GrayBitmap, contrast: f32) {
-    for p in &mut bmp.pixels {
-        let v = (f32::from(*p) - 128.0) * contrast + 128.0;
-        *p = v.clamp(0.0, 255.0) as u8;
-    }
-}
-
-fn to_png(bmp: &GrayBitmap) -> Result<Vec<u8>, image::ImageError> {
-    use image::ImageEncoder;
-    let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out).write_image(
-        &bmp.pixels,
-        bmp.width,
-        bmp.height,
-        image::ExtendedColorType::L8,
-    )?;
-    Ok(out)
-}
-
-/// The scanned variant of `g`: (file name, bytes, parameters).
-pub fn scan(
-    g: &Generated,
-    seed: u64,
-    index: usize,
-) -> Result<(String, Vec<u8>, ScanParams), CorpusError> {
+/// The scanned variant of `g`: its digital PDF rendered through PDFium and degraded
+/// ([`scan::scan_pdf`]), drawn from its own stream (`seed`, `index`).
+pub fn scan(g: &Generated, seed: u64, index: usize) -> Result<(Scan, ScanParams), CorpusError> {
     let mut rng = Rng::derive(seed, &format!("scan-{index}"));
-    let dpi = *rng.pick(&[150.0f32, 200.0, 240.0, 300.0]);
-    let skew = (rng.unit_f32() * 2.0 - 1.0) * 3.0;
-    let blur_amount = rng.unit_f32() * 0.8;
-    let noise = rng.range(4, 24) as u8;
-    let contrast = 0.55 + rng.unit_f32() * 0.45;
-    let quality = rng.range(35, 85) as u8;
-    let look = ScanLook {
-        dpi,
-        skew_deg: skew,
-        noise,
-        paper: rng.range(225, 250) as u8,
-    };
-    let mut bitmaps = Vec::new();
-    for page in &g.rendered.pages {
-        let mut bmp = blur(&rasterise(page, &look, &mut rng), blur_amount);
-        lower_contrast(&mut bmp, contrast);
-        bitmaps.push(bmp);
-    }
+    let mut info = layout::info_for(&g.doc);
+    info.producer = "sapllm-corpus scan simulation".to_owned();
     // One-page documents also come as image files, as phones and scanners deliver them.
-    let kind = if bitmaps.len() == 1 { rng.below(3) } else { 0 };
-    let (ext, bytes) = match kind {
-        1 => ("png", to_png(&bitmaps[0])?),
-        2 => ("jpg", to_jpeg(&bitmaps[0], quality)?),
-        _ => {
-            let mut pages = Vec::new();
-            for (bmp, page) in bitmaps.iter().zip(&g.rendered.pages) {
-                let mut scanned = Page {
-                    width: page.width,
-                    height: page.height,
-                    ops: Vec::new(),
-                };
-                scanned.image(
-                    JpegImage {
-                        width: bmp.width,
-                        height: bmp.height,
-                        grayscale: true,
-                        data: to_jpeg(bmp, quality)?,
-                    },
-                    0.0,
-                    0.0,
-                    page.width,
-                    page.height,
-                );
-                pages.push(scanned);
-            }
-            let mut info = layout::info_for(&g.doc);
-            info.producer = "sapllm-corpus scan simulation".to_owned();
-            let pdf = PdfDocument {
-                info,
-                pages,
-                ..PdfDocument::default()
-            };
-            ("pdf", pdf.to_bytes())
-        }
-    };
-    let file = format!("{}.{ext}", g.stem);
+    let made = scan::scan_pdf(&g.pdf, &mut rng, true, info)?;
+    let round = |v: f32| (v * 100.0).round() / 100.0;
     let params = ScanParams {
-        file: format!("scans/{file}"),
-        dpi,
-        skew_deg: (skew * 100.0).round() / 100.0,
-        blur: (blur_amount * 100.0).round() / 100.0,
-        noise,
-        contrast: (contrast * 100.0).round() / 100.0,
-        jpeg_quality: quality,
+        file: format!("scans/{}.{}", g.stem, made.format.extension()),
+        dpi: made.dpi,
+        pages: made
+            .pages
+            .iter()
+            .map(|p| PageLook {
+                skew_deg: round(p.look.skew_degrees),
+                blur: round(p.look.blur_sigma),
+                noise: round(p.look.noise),
+                ink: p.look.ink,
+                paper: p.look.paper,
+                jpeg_quality: p.look.jpeg_quality,
+            })
+            .collect(),
     };
-    Ok((file, bytes, params))
+    Ok((made, params))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), CorpusError> {
@@ -765,11 +684,22 @@ pub fn write_corpus(out: &Path, opts: &Options) -> Result<Vec<Entry>, CorpusErro
             g.labels.to_json().as_bytes(),
         )?;
         let scan_params = if opts.scans {
-            let (file, bytes, params) = scan(&g, opts.seed, i)?;
-            write(&scans_dir.join(&file), &bytes)?;
+            let (made, params) = scan(&g, opts.seed, i)?;
+            let file = format!("{}.{}", g.stem, made.format.extension());
+            write(&scans_dir.join(&file), &made.bytes)?;
+            // The scan's ground truth is its digital original's; the original's text layer is
+            // the OCR reference (`sapllm bench --ocr` reads these sidecars).
             write(
                 &scans_dir.join(format!("{}.json", g.stem)),
                 truth.as_bytes(),
+            )?;
+            write(
+                &scans_dir.join(format!("{}.ocr.txt", g.stem)),
+                made.reference.text().as_bytes(),
+            )?;
+            write(
+                &scans_dir.join(format!("{}.ocr.tsv", g.stem)),
+                made.reference.tsv.as_bytes(),
             )?;
             Some(params)
         } else {

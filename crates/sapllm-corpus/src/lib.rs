@@ -16,7 +16,10 @@
 //! - [`words`]: word-level labels (`<stem>.labels.json`, `sapllm-wordlabels/1`).
 //! - [`pdf`]: a small PDF writer (standard-14 fonts with WinAnsi and AFM widths, graphics,
 //!   rotation, JPEG images, embedded files as in ZUGFeRD/Factur-X, RC4 encryption with its own
-//!   MD5 and RC4) and a rasteriser that makes scanned-looking, text-free pages.
+//!   MD5 and RC4).
+//! - [`scan`]: scanned variants of the digital PDFs, rendered through PDFium (the product's
+//!   renderer) and degraded (skew, blur, noise, low contrast, JPEG), with the digital text
+//!   layer as the OCR reference.
 //! - [`einvoice`]: CII (Factur-X / ZUGFeRD 2, EN 16931) and UBL 2.1 XML.
 //! - [`ground_truth`]: JSON in the `sapllm-groundtruth/1` format, limited to what a page shows.
 //! - [`bad`]: broken and hostile inputs (ZIP with a .pdf name, billion laughs, XXE).
@@ -35,6 +38,7 @@ pub mod model;
 pub mod pdf;
 pub mod rng;
 pub mod samples;
+pub mod scan;
 pub mod suppliers;
 pub mod words;
 
@@ -50,6 +54,9 @@ pub enum CorpusError {
         #[source]
         source: std::io::Error,
     },
-    #[error("JPEG encoding failed: {0}")]
+    #[error("image encoding failed: {0}")]
     Image(#[from] image::ImageError),
+    /// PDFium could not be loaded or could not read/render a generated PDF (scans only).
+    #[error("cannot render the digital PDF for its scan: {0}")]
+    Render(String),
 }

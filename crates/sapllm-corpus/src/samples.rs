@@ -14,8 +14,7 @@ use crate::einvoice;
 use crate::ground_truth::GroundTruth;
 use crate::layout::{self, Family, Rendered};
 use crate::model::{Country, DocSpec, Document, Language, VatMode, generate};
-use crate::pdf::raster::{ScanLook, rasterise, to_jpeg};
-use crate::pdf::{AfRelationship, Attachment, Encryption, Page, PdfDocument};
+use crate::pdf::{AfRelationship, Attachment, Encryption};
 use crate::rng::Rng;
 
 /// User password of `bad/encrypted.pdf`.
@@ -312,47 +311,16 @@ pub fn facturx_pdf(doc: &Document, rendered: &Rendered) -> Vec<u8> {
     pdf.to_bytes()
 }
 
-/// An image-only PDF: each page rasterised with the scan look and embedded as a JPEG.
+/// An image-only PDF: the digital PDF of `rendered` rendered through PDFium and degraded like
+/// a scan ([`crate::scan::scan_pdf`]).
 pub fn scanned_pdf(
     doc: &Document,
     rendered: &Rendered,
     rng: &mut Rng,
 ) -> Result<Vec<u8>, CorpusError> {
-    let mut pages = Vec::new();
-    for page in &rendered.pages {
-        let look = ScanLook {
-            skew_deg: 0.4 + rng.unit_f32() * 0.5,
-            ..ScanLook::default()
-        };
-        let bmp = rasterise(page, &look, rng);
-        let jpeg = to_jpeg(&bmp, 50)?;
-        let mut scanned = Page {
-            width: page.width,
-            height: page.height,
-            ops: Vec::new(),
-        };
-        scanned.image(
-            crate::pdf::JpegImage {
-                width: bmp.width,
-                height: bmp.height,
-                grayscale: true,
-                data: jpeg,
-            },
-            0.0,
-            0.0,
-            page.width,
-            page.height,
-        );
-        pages.push(scanned);
-    }
     let mut info = layout::info_for(doc);
     info.producer = "sapllm-corpus scan simulation".to_owned();
-    Ok(PdfDocument {
-        info,
-        pages,
-        ..PdfDocument::default()
-    }
-    .to_bytes())
+    Ok(crate::scan::scan_pdf(&pdf_bytes(doc, rendered), rng, false, info)?.bytes)
 }
 
 /// The document of a sample (its own random stream: seed and stem).

@@ -44,8 +44,8 @@ fn same_seed_gives_identical_bytes() {
     let (la, lb) = (list(&a), list(&b));
     assert_eq!(
         la.len(),
-        12 * 3 + 12 * 2 + 1,
-        "pdf/json/labels per document, scans, manifest"
+        12 * 3 + 12 * 4 + 1,
+        "pdf/json/labels per document; scan, json, ocr.txt, ocr.tsv per scan; manifest"
     );
     assert_eq!(la.keys().collect::<Vec<_>>(), lb.keys().collect::<Vec<_>>());
     for (k, v) in &la {
@@ -373,4 +373,57 @@ fn subtype_labels_rest_on_printed_evidence() {
         }
     }
     assert!(seen.contains(&InvoiceSubtype::PoBased) && seen.contains(&InvoiceSubtype::Standard));
+}
+
+/// A scan is the digital PDF rendered through PDFium and degraded: no text layer, the page
+/// size of the original, the original's ground truth, and the original's words as the OCR
+/// reference.
+#[test]
+fn scans_are_rendered_pages_without_text_with_the_originals_truth() {
+    use sapllm_corpus::scan::ScanFormat;
+    let o = Options {
+        scans: true,
+        ..opts(Split::Test, 4)
+    };
+    let pdfium = sapllm_document::pdf::PdfEngine::global(None).expect("PDFium (make setup)");
+    let mut formats = BTreeSet::new();
+    for i in 0..o.count {
+        let g = dataset::generate_one(&o, i);
+        let (scan, params) = dataset::scan(&g, o.seed, i).expect("scan");
+        formats.insert(scan.format.extension());
+        assert!([150.0, 200.0, 300.0].contains(&params.dpi));
+        let digital = pdfium.read(&g.pdf).expect("digital PDF");
+        assert_eq!(params.pages.len(), digital.pages.len());
+        for p in &params.pages {
+            assert!(p.skew_deg.abs() <= 3.0 && p.ink < p.paper, "{p:?}");
+        }
+        assert_eq!(scan.reference.pages.len(), digital.pages.len());
+        let words: usize = digital.pages.iter().map(|p| p.words.len()).sum();
+        assert_eq!(
+            scan.reference.tsv.lines().count(),
+            words + 1,
+            "one row a word + header"
+        );
+        let first = &scan.reference.pages[0];
+        assert_eq!(
+            first,
+            &sapllm_document::layout::reading_text(&digital.pages[0].words)
+        );
+        assert!(first.len() > 200, "a page of text: {first}");
+        if scan.format == ScanFormat::Pdf {
+            let read = pdfium.read(&scan.bytes).expect("scan PDF");
+            assert_eq!(read.pages.len(), digital.pages.len());
+            for (s, d) in read.pages.iter().zip(&digital.pages) {
+                assert!(s.words.is_empty(), "a scan has no text layer");
+                assert!((s.width - d.width).abs() < 0.5 && (s.height - d.height).abs() < 0.5);
+            }
+            // The page is a real render: dark ink where the original has words.
+            let img = pdfium
+                .render_page(&scan.bytes, 0, 72.0)
+                .expect("render scan");
+            let dark = img.pixels().filter(|p| p.0[0] < 120).count();
+            assert!(dark > 500, "{dark} dark pixels");
+        }
+    }
+    assert!(!formats.is_empty());
 }

@@ -44,6 +44,17 @@ pub fn words_from_chars(chars: &[PositionedChar]) -> Vec<Word> {
     };
 
     for c in chars {
+        // PDFium reports a hyphen that ends a line as U+0002: it belongs to the word
+        // (`SEPA-` / `Lastschriftmandat`), and dropping it would turn `SEPA-Lastschrift`
+        // into two words.
+        if c.ch == '\u{2}' {
+            if !text.is_empty() {
+                text.push('-');
+            }
+            flush(&mut text, &mut bbox);
+            last = None;
+            continue;
+        }
         if c.ch.is_whitespace() || c.ch.is_control() || c.ch == '\u{FFFE}' {
             flush(&mut text, &mut bbox);
             last = None;
@@ -106,6 +117,26 @@ pub fn lines_from_words(words: &[Word]) -> Vec<Line> {
         })
         .collect();
     out.sort_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+    out
+}
+
+/// The text of `words` in reading order: lines top to bottom ([`lines_from_words`]), words
+/// left to right, one space between words and between lines. The one definition of "the text
+/// of a page" that OCR references and OCR output are compared by.
+pub fn reading_text(words: &[Word]) -> String {
+    let mut out = String::new();
+    for l in &lines_from_words(words) {
+        for &i in &l.words {
+            if let Some(w) = words.get(i as usize) {
+                for part in w.text.split_whitespace() {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    out.push_str(part);
+                }
+            }
+        }
+    }
     out
 }
 

@@ -15,7 +15,6 @@
 pub mod catalog;
 pub mod ctc;
 pub mod db;
-pub mod degrade;
 pub mod deskew;
 mod error;
 pub mod ink;

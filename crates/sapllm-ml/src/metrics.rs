@@ -8,21 +8,9 @@
 use sapllm_core::Word;
 
 /// The text of `words` in reading order: lines top to bottom, words left to right, one space
-/// between words and between lines.
+/// between words and between lines ([`sapllm_document::layout::reading_text`]).
 pub fn reading_text(words: &[Word]) -> String {
-    let lines = sapllm_document::layout::lines_from_words(words);
-    let mut out = String::new();
-    for l in &lines {
-        for &i in &l.words {
-            if let Some(w) = words.get(i as usize) {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(&w.text);
-            }
-        }
-    }
-    normalise(&out)
+    sapllm_document::layout::reading_text(words)
 }
 
 /// Whitespace collapsed to single spaces, trimmed.

@@ -176,7 +176,7 @@ pub fn encode_win_ansi(text: &str) -> Vec<u8> {
         .collect()
 }
 
-/// Decodes one WinAnsi byte back to a character (used by the rasteriser's glyph lookup).
+/// Decodes one WinAnsi byte back to a character.
 pub fn win_ansi_char(byte: u8) -> char {
     match byte {
         0x80..=0x9F => WIN_ANSI_HIGH

@@ -2,14 +2,13 @@
 //! embedded files (ZUGFeRD / Factur-X style) and RC4 encryption.
 //!
 //! Pages are kept as display lists ([`Op`]) rather than written straight to content streams,
-//! so that the same page can also be rasterised ([`raster`]) into a "scanned" image.
+//! so layouts can measure and place before anything is serialised.
 //! Serialisation is deterministic: objects are numbered in a fixed order, dictionaries keep
 //! insertion order, numbers are printed with a fixed number of decimals, and `/Info` dates and
 //! the file ID come from the document, never from the clock.
 
 pub mod encrypt;
 pub mod fonts;
-pub mod raster;
 
 use std::fmt::Write as _;
 
@@ -44,11 +43,6 @@ impl Color {
 
     pub const fn rgb(r: f32, g: f32, b: f32) -> Self {
         Self { r, g, b }
-    }
-
-    /// Luminance, used by the rasteriser, which works in grayscale.
-    pub fn luma(&self) -> f32 {
-        0.299 * self.r + 0.587 * self.g + 0.114 * self.b
     }
 }
 

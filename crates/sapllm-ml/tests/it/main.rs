@@ -384,9 +384,9 @@ fn without_the_orientation_model_an_upside_down_page_is_turned_by_confidence() {
     let c = cer(&layer, &page.words);
     assert!(c < 0.02, "CER {:.2} %", c * 100.0);
     // A degraded scan of it too (skew, blur, noise, JPEG).
-    let mut rng = sapllm_ml::degrade::SplitMix::new(11);
-    let look = sapllm_ml::degrade::ScanLook::random(&mut rng);
-    let grey = sapllm_ml::degrade::degrade(&imageops::rotate180(&img), &look, &mut rng);
+    let mut rng = sapllm_corpus::rng::Rng::new(11);
+    let look = sapllm_corpus::scan::ScanLook::random(&mut rng);
+    let grey = sapllm_corpus::scan::degrade(&imageops::rotate180(&img), &look, &mut rng);
     let rgb = image::DynamicImage::ImageLuma8(grey).to_rgb8();
     let page = engine.recognize(&rgb, 200.0, 0).unwrap();
     assert_eq!(page.orientation, 180, "{look:?}");
@@ -445,7 +445,7 @@ fn a_hybrid_pdf_reads_its_text_page_from_the_layer_and_its_scanned_page_by_ocr()
     }
     let (scan, _) = rendered("invoice-de-din.pdf", 0, 150.0);
     let grey = imageops::grayscale(&scan);
-    let jpeg = sapllm_ml::degrade::to_jpeg(&grey, 80).unwrap();
+    let jpeg = sapllm_corpus::scan::to_jpeg(&grey, 80, 150.0).unwrap();
     let mut scan_page = Page::a4();
     let (w, h) = (scan_page.width, scan_page.height);
     scan_page.image(
