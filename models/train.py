@@ -34,6 +34,22 @@ from sklearn.linear_model import LogisticRegression
 
 SEED = 7
 
+# Ranker features the model is not allowed to learn from (their columns are zeroed for
+# training, so no tree splits on them and the served value does not matter). Both describe the
+# generator's house style more than whether a value is right: generated pages offer few rival
+# readings per field (78 % of the training rows have none, 1 % three or more) and print the
+# document number in body type (98 % of its rows; 10 of 3007 above 1.2 times the body size),
+# so what the trees learned from the few other rows (larger type = wrong, more rivals =
+# wrong) pushed right values on real pages below p = 0.2: a number printed in the title line
+# in larger type, a field with several rival readings on a longer real page.
+RANKER_IGNORED_FEATURES = {
+    33: "number of rival candidate groups of the field",
+    39: "type size of the value relative to the body text",
+}
+# A leaf must rest on this many training rows (0.2 % of the table): the model then cannot
+# learn a rule from a handful of generated rows, which is what failed on real layouts.
+RANKER_MIN_SAMPLES_LEAF = 100
+
 
 def read_jsonl(path):
     if not os.path.exists(path):
@@ -98,7 +114,7 @@ def sha256(path):
     return h.hexdigest()
 
 
-def export(model, width, name, classes, out, version, feature_version):
+def export(model, width, name, classes, out, version, feature_version, ignored_features=None):
     folder = os.path.join(out, name)
     os.makedirs(folder, exist_ok=True)
     onx = convert_sklearn(
@@ -124,6 +140,9 @@ def export(model, width, name, classes, out, version, feature_version):
         "sha256": sha256(path),
         "feature_version": feature_version,
     }
+    if ignored_features:
+        # Read by the Rust tests, which check that the model really ignores them.
+        spec["ignored_features"] = [int(i) for i in ignored_features]
     with open(os.path.join(folder, "model.json"), "w", encoding="utf-8") as f:
         json.dump(spec, f, indent=2)
         f.write("\n")
@@ -159,11 +178,14 @@ def check_onnx_matches(path, model, X):
 def train_ranker(args, metrics):
     Xtr, ytr, _, _ = candidates(args.train)
     Xte, yte, rule_te, keys_te = candidates(args.test)
+    ignored = sorted(RANKER_IGNORED_FEATURES)
+    Xtr[:, ignored] = 0.0
+    Xte[:, ignored] = 0.0
     # Classic gradient boosting: skl2onnx exports it reliably (its HistGradientBoosting
     # converter failed on this version), and at this data size it trains in seconds.
     clf = GradientBoostingClassifier(
-        n_estimators=250, learning_rate=0.08, max_depth=4, min_samples_leaf=10,
-        subsample=0.9, random_state=SEED)
+        n_estimators=250, learning_rate=0.08, max_depth=4,
+        min_samples_leaf=RANKER_MIN_SAMPLES_LEAF, subsample=0.9, random_state=SEED)
     clf.fit(Xtr, ytr)
     p = clf.predict_proba(Xte)[:, 1]
     model_top1, pairs = top1(p, yte, keys_te)
@@ -181,12 +203,14 @@ def train_ranker(args, metrics):
             calib.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(sel),
                           "mean_p": float(np.mean(p[sel])), "right": float(np.mean(yte[sel]))})
     path = export(clf, Xtr.shape[1], "ranker", clf.classes_, args.out, args.version,
-                  args.feature_version)
+                  args.feature_version, ignored_features=ignored)
     diff = check_onnx_matches(path, clf, Xte[:500])
     metrics["ranker"] = {
         "train_rows": int(len(ytr)), "train_positive": int(ytr.sum()),
         "test_rows": int(len(yte)), "test_pairs": pairs,
         "test_top1": model_top1, "rule_top1": rule_top1,
+        "ignored_features": ", ".join(f"{i} ({why})" for i, why in RANKER_IGNORED_FEATURES.items()),
+        "min_samples_leaf": RANKER_MIN_SAMPLES_LEAF,
         "per_field": per_field_top1(p, yte, keys_te),
         "calibration_of_winners": calib,
         "onnx_max_abs_diff": diff,
@@ -225,9 +249,10 @@ def train_classifier(args, metrics, name, C):
 
 CARD_INTRO = {
     "ranker": ("Candidate ranker",
-               "Gradient-boosted trees (scikit-learn GradientBoostingClassifier, 250 trees, depth 4) "
-               "over 66 features of a candidate group (how the rule generators found the value, "
-               "where it is on the page, what it looks like, how it compares with its rivals). "
+               "Gradient-boosted trees (scikit-learn GradientBoostingClassifier, 250 trees, depth 4, "
+               "at least 100 training rows per leaf) over 66 features of a candidate group: how the rule generators found the value, "
+               "where it is on the page, what it looks like, how it compares with its rivals (two "
+               "of them ignored: `ignored_features` below). "
                "Its probability that a candidate is right picks each header field's winner and "
                "becomes the field's confidence; the rule extractor proposes the candidates, and the "
                "arithmetic self-correction and validation still apply on top."),
@@ -282,6 +307,21 @@ def write_card(out, name, m, args):
     if "errors" in m:
         lines += ["", "Most frequent confusions (truth -> predicted): " +
                   ", ".join(f"{k} {v}" for k, v in m["errors"].items())]
+    if name == "ranker":
+        lines += ["", "## What the ranker may not learn from", "",
+                  "Columns " + ", ".join(f"{i} ({why})" for i, why in RANKER_IGNORED_FEATURES.items()) +
+                  " are zeroed for training (the spec lists them as `ignored_features`; a Rust test "
+                  "checks the model does not react to them), and every leaf rests on at least "
+                  f"{RANKER_MIN_SAMPLES_LEAF} training rows. Why: the generator offers few rival readings "
+                  "per field and prints document numbers in body type, so trees fitted to the handful "
+                  "of other generated rows learned 'larger type or more rivals = wrong' and pushed "
+                  "right values on real pages (printed e-invoices) below p = 0.2. The two features were "
+                  "found by reading which features moved those real right answers; a handful of "
+                  "variants (which columns, leaf size 10 or 100, depth 3 or 4) were then compared on "
+                  "the generated held-out tables and on the dev tables, so the dev set is not an "
+                  "untouched test of this choice. On the generated held-out families it costs about "
+                  "0.001 header micro-F1 (winners by the served blend, simulated on the same tables: 0.9744 "
+                  "vs 0.9753 without the two changes)."]
     lines += ["", "## Size, speed, licence", "",
               f"- ONNX file: {m.get('size_bytes', 0) / 1024:.0f} KiB (committed; SHA-256 in model.json, checked before loading)",
               "- latency: see the metrics above (ONNX Runtime, one thread, measured by train.py) and "

@@ -99,3 +99,82 @@ impl Model for OnnxModel {
         Ok(data.to_vec())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::find_model_dir;
+
+    /// The committed ranker ignores the features its spec lists as ignored (the training
+    /// script zeroes them, so no tree may split on them), while it does respond to a feature
+    /// it uses: the rule confidence (column 29).
+    #[test]
+    fn the_committed_ranker_ignores_the_features_it_was_told_to_ignore() {
+        let dir = find_model_dir("ranker", None).expect("models/ranker in the checkout");
+        let spec: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("model.json")).expect("model.json"),
+        )
+        .expect("model.json is JSON");
+        let ignored: Vec<usize> = spec["ignored_features"]
+            .as_array()
+            .expect("the ranker's spec lists its ignored features")
+            .iter()
+            .map(|v| v.as_u64().expect("feature index") as usize)
+            .collect();
+        assert!(!ignored.is_empty());
+        let model = OnnxModel::load(&dir, spec["feature_version"].as_u64().unwrap() as u32, 1)
+            .expect("ranker loads");
+        let width = model.spec().features;
+        // An invoice-number candidate read after a label, in the upper third of page 1.
+        let mut base = vec![0.0_f32; width];
+        let set = |row: &mut Vec<f32>, pairs: &[(usize, f32)]| {
+            for &(i, v) in pairs {
+                row[i] = v;
+            }
+        };
+        set(
+            &mut base,
+            &[
+                (10, 1.0),
+                (20, 1.0),
+                (28, 0.9),
+                (29, 0.9),
+                (30, 0.69),
+                (31, 0.14),
+                (33, 0.25),
+                (34, 0.4),
+                (37, 0.2),
+                (38, 0.6),
+                (39, 1.0),
+                (40, 1.0),
+                (41, 1.0),
+                (43, 0.3),
+                (44, 0.7),
+                (45, 0.2),
+                (46, 1.0),
+                (47, 0.1),
+                (54, 1.0),
+                (64, 0.2),
+            ],
+        );
+        let p = |row: &[f32]| model.predict(row, 1).expect("prediction")[1];
+        let reference = p(&base);
+        for &i in &ignored {
+            for v in [0.0, 0.125, 0.5, 1.0, 1.5, 4.0] {
+                let mut row = base.clone();
+                row[i] = v;
+                assert!(
+                    (p(&row) - reference).abs() < 1e-6,
+                    "feature {i} = {v} changed the probability from {reference}"
+                );
+            }
+        }
+        let mut weak = base.clone();
+        set(&mut weak, &[(28, 0.2), (29, 0.2), (34, -0.5)]);
+        assert!(
+            (p(&weak) - reference).abs() > 0.01,
+            "the rule confidence should move the probability ({reference} vs {})",
+            p(&weak)
+        );
+    }
+}

@@ -513,11 +513,21 @@ fn wrap_value(v: &PageView<'_>, line: usize, name: &mut String, words: &mut Vec<
             _ => break,
         }
     }
+    // A line below that holds only a country code (`DE` under `Lieferant GmbH`) is the
+    // address's country, not the rest of the name; a legal form (`AG`, `SE`) still is.
+    let country_line = |(li, si): (usize, usize)| {
+        let l = &v.lines[li];
+        let t = v.seg_text(l, &l.segs[si]);
+        t.len() == 2
+            && t.chars().all(|c| c.is_ascii_uppercase())
+            && crate::checks::country::is_country(&t)
+            && !is_legal_form(&t)
+    };
     let mut after: Vec<(usize, usize)> = Vec::new();
     let mut li = line;
     while after.len() < 2 {
         match phrase_at(li + 1) {
-            Some(p) if close(li, li + 1) => {
+            Some(p) if close(li, li + 1) && !country_line(p) => {
                 after.push(p);
                 li += 1;
             }

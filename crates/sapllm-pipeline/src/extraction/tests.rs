@@ -884,3 +884,34 @@ fn the_whole_document_number_wins_over_its_stem_on_a_page() {
     assert!(stem.provenance.explanation.contains("starts with it"));
     assert!(stem.confidence < f.confidence);
 }
+
+fn seller_block(second_line: &str) -> Page {
+    page(
+        0,
+        &[
+            (60.0, &[(66.0, "Rechnung Nr. 4711 vom 15.11.2024")]),
+            (222.0, &[(66.0, "Verkäufer")]),
+            (235.0, &[(66.0, "Name:"), (305.0, "Lieferant Holding")]),
+            (248.0, &[(305.0, second_line)]),
+            (261.0, &[(66.0, "Steuernummer:"), (305.0, "201/113/40209")]),
+            (274.0, &[(66.0, "USt.-Id.-Nr.:"), (305.0, "DE123456789")]),
+            (320.0, &[(66.0, "Käufer")]),
+            (333.0, &[(66.0, "Name:"), (305.0, "Kunden GmbH")]),
+        ],
+    )
+}
+
+/// A name right of its `Name:` label wraps onto the line below, unless that line is only the
+/// address's country code; a legal form on its own line is still part of the name.
+#[test]
+fn a_country_code_below_a_name_is_not_part_of_it() {
+    let ex = extract(&[seller_block("DE")]);
+    assert_eq!(text(&ex, FieldKey::SellerName), "Lieferant Holding");
+    let ex = extract(&[seller_block("AG")]);
+    assert_eq!(text(&ex, FieldKey::SellerName), "Lieferant Holding AG");
+    let ex = extract(&[seller_block("Verwaltung")]);
+    assert_eq!(
+        text(&ex, FieldKey::SellerName),
+        "Lieferant Holding Verwaltung"
+    );
+}
