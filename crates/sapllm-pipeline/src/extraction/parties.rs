@@ -368,7 +368,13 @@ fn section_names(ctx: &Ctx<'_>, secs: &[Section], out: &mut Vec<Cand>) {
         } else {
             h.last
         };
-        if start < seg.end {
+        // `Verkäufer-Kontoname : …`, `Seller-IBAN`: the heading is only the first part of a
+        // compound label, which names something else of the party (its account holder).
+        let compound = !h.rest.is_empty()
+            && h.rest.starts_with(char::is_alphabetic)
+            && v.word_text(line.words[h.last])
+                .contains(&format!("-{}", h.rest));
+        if start < seg.end && !compound {
             let mut items = name_words(v, line, start, seg.end);
             if !h.rest.is_empty() {
                 if let Some(first) = items.first_mut() {

@@ -915,3 +915,38 @@ fn a_country_code_below_a_name_is_not_part_of_it() {
         "Lieferant Holding Verwaltung"
     );
 }
+
+/// A party heading glued to the next word by a hyphen (`Verkäufer-Kontoname :`) is a compound
+/// label of its own: what follows is not the party's name; `Verkäufer: Name` still is.
+#[test]
+fn a_heading_inside_a_compound_label_gives_no_name() {
+    let with = |line: &'static str| {
+        extract(&[page(
+            0,
+            &[
+                (60.0, &[(66.0, "Rechnung Nr. 4711 vom 15.11.2024")]),
+                (500.0, &[(50.0, line)]),
+            ],
+        )])
+    };
+    let ex = with("Verkäufer-Kontoname : Konto Treuhand GmbH");
+    let from_heading = ex
+        .fields
+        .get(&FieldKey::SellerName)
+        .into_iter()
+        .flat_map(|f| {
+            std::iter::once(&f.provenance.explanation)
+                .chain(f.alternatives.iter().map(|a| &a.provenance.explanation))
+        });
+    for why in from_heading {
+        assert!(!why.contains("after heading"), "{why}");
+    }
+    let ex = with("Verkäufer: Lieferant Holding GmbH");
+    assert_eq!(text(&ex, FieldKey::SellerName), "Lieferant Holding GmbH");
+    assert!(
+        field(&ex, FieldKey::SellerName)
+            .provenance
+            .explanation
+            .contains("after heading")
+    );
+}
