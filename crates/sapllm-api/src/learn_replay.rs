@@ -122,7 +122,15 @@ fn find_words(pages: &[Page], field: FieldKey, truth_norm: &str) -> Option<(u32,
             }
         }
     }
-    None
+    // A name or a paragraph of terms that wraps: the clerk drags a box over the block.
+    let block = matches!(
+        field,
+        FieldKey::SellerName | FieldKey::BuyerName | FieldKey::PaymentTerms
+    );
+    if !block {
+        return None;
+    }
+    sapllm_learning::memory::find_text(pages, field, truth_norm)
 }
 
 /// A value for a diagnostic log line: account numbers are never logged whole.
@@ -245,13 +253,29 @@ pub async fn replay(
                 }
                 for (key, _, want, ok) in &scored {
                     if !ok {
-                        let got = result.fields.get(key).map(|f| f.value.to_plain());
+                        let field = result.fields.get(key);
+                        let got = field.map(|f| f.value.to_plain());
+                        // What the memory proposed, if anything: tells a memory that was not
+                        // consulted from one that read the wrong thing.
+                        let learned = field.and_then(|f| {
+                            std::iter::once((&f.value, f.confidence, &f.provenance))
+                                .chain(
+                                    f.alternatives
+                                        .iter()
+                                        .map(|c| (&c.value, c.confidence, &c.provenance)),
+                                )
+                                .find(|(_, _, p)| p.source == sapllm_core::SourceKind::Learned)
+                                .map(|(v, c, _)| {
+                                    format!("{} ({c:.2})", masked(*key, &v.to_plain()))
+                                })
+                        });
                         tracing::debug!(
                             field = key.as_str(),
                             learning,
                             held_out,
                             position = pos + 1,
                             doc = %file.display(),
+                            learned = learned.as_deref().unwrap_or("-"),
                             "wrong: want {}, got {:?}",
                             masked(*key, want),
                             got.as_deref().map(|g| masked(*key, g))

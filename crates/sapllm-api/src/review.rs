@@ -1519,7 +1519,6 @@ fn words_text(pages: &[Page], page: u32, words: &[u32]) -> Result<(String, BBox)
     if words.is_empty() {
         return Err(ApiError::new("invalid_value", "no words were chosen"));
     }
-    let mut text = Vec::new();
     let mut boxes = Vec::new();
     for w in words {
         let word = p.words.get(*w as usize).ok_or_else(|| {
@@ -1528,11 +1527,10 @@ fn words_text(pages: &[Page], page: u32, words: &[u32]) -> Result<(String, BBox)
                 format!("word {w} does not exist on page {}", page + 1),
             )
         })?;
-        text.push(word.text.as_str());
         boxes.push(word.bbox);
     }
     let bbox = BBox::union_all(boxes.iter()).unwrap_or_default();
-    Ok((text.join(" "), bbox))
+    Ok((p.join_words(words), bbox))
 }
 
 /// Words whose centre lies inside `region`, in reading order (line, then left to right).

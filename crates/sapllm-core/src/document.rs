@@ -124,6 +124,28 @@ impl Page {
         s
     }
 
+    /// The text of chosen words in the given order, joined by single spaces — except that a
+    /// word ending in a hyphen at the end of a line joins the next line's first word
+    /// directly (`MasterCard-` / `Kreditkarte` → `MasterCard-Kreditkarte`): a block of text
+    /// a clerk selects reads as it was written, not as it was wrapped. Unknown indices are
+    /// skipped.
+    pub fn join_words(&self, words: &[WordIndex]) -> String {
+        let mut s = String::new();
+        let mut prev: Option<&Word> = None;
+        for w in words.iter().filter_map(|&i| self.words.get(i as usize)) {
+            if let Some(p) = prev {
+                let next_line = w.bbox.center_y() > p.bbox.y1;
+                let hyphen = p.text.ends_with('-') && p.text.chars().count() > 1;
+                if !(next_line && hyphen && w.text.starts_with(char::is_alphabetic)) {
+                    s.push(' ');
+                }
+            }
+            s.push_str(&w.text);
+            prev = Some(w);
+        }
+        s
+    }
+
     /// All text of the page, one line per line.
     pub fn text(&self) -> String {
         self.lines
@@ -142,4 +164,39 @@ pub enum TextLayerStatus {
     Usable,
     /// No text layer, or too little / unreadable text: the page needs OCR.
     NeedsOcr,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str, x0: f32, y0: f32) -> Word {
+        Word {
+            text: text.into(),
+            bbox: BBox::new(x0, y0, x0 + 8.0 * text.len() as f32, y0 + 10.0),
+            confidence: 1.0,
+        }
+    }
+
+    #[test]
+    fn joined_words_undo_a_hyphenated_line_break_only() {
+        let page = Page {
+            index: 0,
+            width: 600.0,
+            height: 800.0,
+            text_source: SourceKind::TextLayer,
+            words: vec![
+                word("Ihre", 10.0, 100.0),
+                word("MasterCard-", 50.0, 100.0),
+                word("Kreditkarte", 10.0, 114.0),
+                word("-", 110.0, 114.0),
+                word("Rabatt", 130.0, 114.0),
+            ],
+            lines: Vec::new(),
+        };
+        assert_eq!(page.join_words(&[0, 1, 2]), "Ihre MasterCard-Kreditkarte");
+        // On the same line a hyphen is a word of its own, and a lone dash joins nothing.
+        assert_eq!(page.join_words(&[2, 3, 4]), "Kreditkarte - Rabatt");
+        assert_eq!(page.join_words(&[1, 99, 0]), "MasterCard- Ihre");
+    }
 }

@@ -187,6 +187,19 @@ mod tests {
     }
 
     #[test]
+    fn a_line_end_hyphen_reported_as_u0002_stays_with_its_word() {
+        let mut chars = glyphs("ein SEPA", 40.0, 100.0);
+        chars.push(PositionedChar {
+            ch: '\u{2}',
+            bbox: BBox::new(0.0, 0.0, 0.0, 0.0),
+        });
+        chars.extend(glyphs("Lastschriftmandat", 40.0, 114.0));
+        let words = words_from_chars(&chars);
+        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["ein", "SEPA-", "Lastschriftmandat"]);
+    }
+
+    #[test]
     fn lines_are_ordered_top_down_and_left_right() {
         let mut chars = glyphs("Total 119,00", 300.0, 200.0);
         chars.extend(glyphs("Net 100,00", 300.0, 180.0));

@@ -39,6 +39,17 @@ pub struct FieldMemory {
     /// Approved documents that confirmed this memory, and ones that contradicted it.
     pub hits: u32,
     pub misses: u32,
+    /// Lines the value spans (a name over two lines, a paragraph of terms).
+    #[serde(default = "one_line")]
+    pub lines: u32,
+    /// The clerk approved a value that the name checks would refuse (a name ending in a
+    /// number, `DMBP NANTES 1535`; a block that starts with a GLN): read it as taught.
+    #[serde(default)]
+    pub verbatim: bool,
+}
+
+fn one_line() -> u32 {
+    1
 }
 
 impl FieldMemory {
@@ -306,7 +317,30 @@ pub fn learn(page: &Page, field: FieldKey, bbox: &BBox, text: &str) -> FieldMemo
         shape: shape(text),
         hits: 1,
         misses: 0,
+        lines: lines_in(page, bbox, u),
+        verbatim: names && (!plausible_name(text) || ends_with_house_number(text)),
     }
+}
+
+/// Lines of text inside `bbox`: word centres more than half a text height apart start a new
+/// line.
+fn lines_in(page: &Page, bbox: &BBox, u: f32) -> u32 {
+    let mut ys: Vec<f32> = page
+        .words
+        .iter()
+        .filter(|w| within(bbox, &w.bbox))
+        .map(|w| cy(&w.bbox))
+        .collect();
+    ys.sort_by(f32::total_cmp);
+    let mut lines = 0u32;
+    let mut last = f32::MIN;
+    for y in ys {
+        if y - last > 0.5 * u {
+            lines += 1;
+            last = y;
+        }
+    }
+    lines.max(1)
 }
 
 /// Where the label `a` puts the value on `page` (its top-left corner), the occurrence closest
@@ -382,7 +416,8 @@ pub fn locate(
         }
     };
     let u = unit(page);
-    let centre_y = origin.1 + mem.height_units * u / 2.0;
+    // The centre of the value's first line (a block taught over several lines starts there).
+    let centre_y = origin.1 + mem.height_units / mem.lines.max(1) as f32 * u / 2.0;
     let on_line = |b: &BBox| (cy(b) - centre_y).abs() < 0.7 * u;
     // Amounts stand right-aligned in their column: a larger amount this time starts further
     // left, so the right edge is the stable place. Everything else is left-aligned.
@@ -469,11 +504,55 @@ pub fn locate(
         }
         run.push(i);
     }
-    let text = run
-        .iter()
-        .map(|&i| page.words[i].text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
+    // A value taught over several lines continues on the lines below that start at its left
+    // edge: a name over exactly as many lines as taught; terms as long as the paragraph runs
+    // (the next invoice's terms may be a line longer), until a gap or a line that starts
+    // elsewhere.
+    if free_text && mem.lines > 1 {
+        let limit = if field == FieldKey::PaymentTerms {
+            mem.lines + 4
+        } else {
+            mem.lines
+        };
+        let left = start_x;
+        let mut bottom = run
+            .iter()
+            .map(|&i| page.words[i].bbox.y1)
+            .fold(f32::MIN, f32::max);
+        for _ in 1..limit {
+            let next: Option<usize> = (0..page.words.len())
+                .filter(|&i| {
+                    let b = &page.words[i].bbox;
+                    b.y0 > bottom - 0.3 * u
+                        && b.y0 - bottom < 1.2 * u
+                        && (b.x0 - left).abs() < 1.5 * u
+                })
+                .min_by(|&a, &b| page.words[a].bbox.y0.total_cmp(&page.words[b].bbox.y0));
+            let Some(next) = next else { break };
+            let y = cy(&page.words[next].bbox);
+            let mut row: Vec<usize> = (0..page.words.len())
+                .filter(|&i| {
+                    let b = &page.words[i].bbox;
+                    (cy(b) - y).abs() < 0.5 * u && b.x0 >= page.words[next].bbox.x0 - 0.5
+                })
+                .collect();
+            row.sort_by(|&a, &b| page.words[a].bbox.x0.total_cmp(&page.words[b].bbox.x0));
+            let mut last: Option<usize> = None;
+            for i in row {
+                if last.is_some_and(|l| page.words[i].bbox.x0 - page.words[l].bbox.x1 > 1.0 * u) {
+                    break;
+                }
+                run.push(i);
+                last = Some(i);
+            }
+            bottom = run
+                .iter()
+                .map(|&i| page.words[i].bbox.y1)
+                .fold(bottom, f32::max);
+        }
+    }
+    let idx: Vec<u32> = run.iter().map(|&i| i as u32).collect();
+    let text = page.join_words(&idx);
     let bbox = BBox::union_all(run.iter().map(|&i| &page.words[i].bbox))?;
     Some((
         page.index,
@@ -538,6 +617,7 @@ fn parse_whole(field: FieldKey, text: &str, mem: &FieldMemory) -> Option<FieldVa
             // A party's name, not the address line or contact line that took its place on a
             // sister layout (`Bahnhof Strasse 1`, `GLN 4000…`).
             if matches!(field, FieldKey::SellerName | FieldKey::BuyerName)
+                && !mem.verbatim
                 && (!plausible_name(t) || ends_with_house_number(t))
             {
                 return None;
@@ -568,6 +648,93 @@ fn ends_with_house_number(t: &str) -> bool {
         })
 }
 
+/// A party's name as the clerk approved it on this supplier's invoices. Unlike everything else
+/// here it is document text: it stays on this workstation and is left out of exports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnownName {
+    pub text: String,
+    pub hits: u32,
+    pub misses: u32,
+}
+
+/// Fields remembered by their text for a supplier (its own name, and the buyer it bills).
+pub fn is_known_name(field: FieldKey) -> bool {
+    matches!(field, FieldKey::SellerName | FieldKey::BuyerName)
+}
+
+/// Words on `pages` whose text, normalised as `field`'s values are, is `want`: a run of words
+/// on one line, or a block that wraps onto the next lines, each starting at the block's left
+/// edge (a name over two lines, a paragraph of terms). Words right of the block on its lines
+/// (another column) are not part of it. The first occurrence from the top of the first page.
+pub fn find_text(pages: &[Page], field: FieldKey, want: &str) -> Option<(u32, Vec<u32>)> {
+    if want.is_empty() {
+        return None;
+    }
+    let norm = field.normalisation();
+    let prefix = |words: &[u32], page: &Page| -> Option<String> {
+        norm.apply(&page.join_words(words))
+            .filter(|n| !n.is_empty() && want.starts_with(n.as_str()))
+    };
+    for page in pages {
+        let u = unit(page);
+        for (li, line) in page.lines.iter().enumerate() {
+            for start in 0..line.words.len() {
+                let Some(first) = page.words.get(line.words[start] as usize) else {
+                    continue;
+                };
+                let left = first.bbox.x0;
+                let mut taken: Vec<u32> = Vec::new();
+                let mut bottom = first.bbox.y1;
+                'lines: for (k, l) in page.lines[li..].iter().enumerate().take(16) {
+                    let words: &[u32] = if k == 0 {
+                        &line.words[start..]
+                    } else {
+                        &l.words
+                    };
+                    if k > 0 {
+                        // The block's next line: close below, starting at its left edge.
+                        let Some(w0) = words
+                            .iter()
+                            .filter_map(|&i| page.words.get(i as usize))
+                            .find(|w| w.bbox.x1 > left - 0.5)
+                        else {
+                            break;
+                        };
+                        if w0.bbox.y0 - bottom > 1.5 * u || (w0.bbox.x0 - left).abs() > 2.0 * u {
+                            break;
+                        }
+                    }
+                    let mut on_line = 0;
+                    for &i in words {
+                        let Some(w) = page.words.get(i as usize) else {
+                            continue;
+                        };
+                        if k > 0 && w.bbox.x1 <= left - 0.5 {
+                            continue;
+                        }
+                        taken.push(i);
+                        match prefix(&taken, page) {
+                            Some(n) if n == want => return Some((page.index, taken)),
+                            Some(_) => {
+                                on_line += 1;
+                                bottom = bottom.max(w.bbox.y1);
+                            }
+                            None => {
+                                taken.pop();
+                                if on_line == 0 {
+                                    break 'lines;
+                                }
+                                continue 'lines;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
 /// One layout of a supplier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LayoutMemory {
@@ -577,8 +744,145 @@ pub struct LayoutMemory {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    use sapllm_core::{Line, SourceKind, Word};
+
+    /// A page from lines of (x, y, text): words 6 pt per character, 10 pt high, one space
+    /// apart; lines grouped by y.
+    pub(crate) fn page(rows: &[(f32, f32, &str)]) -> Page {
+        let mut words = Vec::new();
+        let mut lines: Vec<(f32, Vec<u32>)> = Vec::new();
+        for &(x, y, text) in rows {
+            let mut x0 = x;
+            for t in text.split_whitespace() {
+                let w = 6.0 * t.chars().count() as f32;
+                let i = words.len() as u32;
+                words.push(Word {
+                    text: t.into(),
+                    bbox: BBox::new(x0, y, x0 + w, y + 10.0),
+                    confidence: 1.0,
+                });
+                x0 += w + 6.0;
+                match lines.iter_mut().find(|(ly, _)| (*ly - y).abs() < 1.0) {
+                    Some((_, ws)) => ws.push(i),
+                    None => lines.push((y, vec![i])),
+                }
+            }
+        }
+        lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let lines = lines
+            .into_iter()
+            .map(|(_, mut ws)| {
+                ws.sort_by(|&a, &b| {
+                    words[a as usize]
+                        .bbox
+                        .x0
+                        .total_cmp(&words[b as usize].bbox.x0)
+                });
+                let bbox = BBox::union_all(ws.iter().map(|&i| &words[i as usize].bbox)).unwrap();
+                Line { words: ws, bbox }
+            })
+            .collect();
+        Page {
+            index: 0,
+            width: 595.0,
+            height: 842.0,
+            text_source: SourceKind::TextLayer,
+            words,
+            lines,
+        }
+    }
+
+    fn boxed(page: &Page, words: &[u32]) -> BBox {
+        BBox::union_all(words.iter().map(|&i| &page.words[i as usize].bbox)).unwrap()
+    }
+
+    #[test]
+    fn find_text_reads_a_block_over_lines_and_leaves_the_next_column_out() {
+        let p = page(&[
+            (40.0, 100.0, "Verkäufer:"),
+            (40.0, 114.0, "MVM Musterhafter"),
+            (300.0, 114.0, "Datum 11.03.2018"),
+            (40.0, 128.0, "Versicherungsverein a.G."),
+            (40.0, 142.0, "Musterstr. 12"),
+        ]);
+        let want = FieldKey::SellerName
+            .normalisation()
+            .apply("MVM Musterhafter Versicherungsverein a.G.")
+            .unwrap();
+        let (page_no, words) =
+            find_text(std::slice::from_ref(&p), FieldKey::SellerName, &want).unwrap();
+        assert_eq!(page_no, 0);
+        assert_eq!(
+            p.join_words(&words),
+            "MVM Musterhafter Versicherungsverein a.G."
+        );
+        // A value printed nowhere is not found.
+        let absent = FieldKey::SellerName
+            .normalisation()
+            .apply("Muster AG")
+            .unwrap();
+        assert!(find_text(&[p], FieldKey::SellerName, &absent).is_none());
+    }
+
+    #[test]
+    fn a_name_taught_over_two_lines_is_read_over_two_lines_where_the_block_moved() {
+        let taught = page(&[
+            (40.0, 100.0, "Verkäufer:"),
+            (40.0, 114.0, "MVM Musterhafter"),
+            (40.0, 128.0, "Versicherungsverein a.G."),
+            (40.0, 142.0, "Musterstr. 12"),
+        ]);
+        let name: Vec<u32> = vec![1, 2, 3, 4];
+        let mem = learn(
+            &taught,
+            FieldKey::SellerName,
+            &boxed(&taught, &name),
+            &taught.join_words(&name),
+        );
+        assert_eq!(mem.lines, 2);
+        assert!(!mem.verbatim);
+        // The next invoice: the block sits lower and the name is another, also two lines.
+        let next = page(&[
+            (40.0, 60.0, "Rechnung"),
+            (40.0, 130.0, "Verkäufer:"),
+            (40.0, 144.0, "Nord Versicherung"),
+            (40.0, 158.0, "Gegenseitigkeit VVaG"),
+            (40.0, 172.0, "Hafenweg 3"),
+        ]);
+        let (_, _, text, _) = locate(&[next], FieldKey::SellerName, &mem).unwrap();
+        assert_eq!(text, "Nord Versicherung Gegenseitigkeit VVaG");
+        assert!(parse_as(FieldKey::SellerName, &text, &mem).is_some());
+    }
+
+    #[test]
+    fn a_name_the_clerk_approved_with_a_trailing_number_is_read_as_taught() {
+        let p = page(&[
+            (40.0, 100.0, "Lieferant:"),
+            (40.0, 114.0, "DMBP NANTES ROUX 1535"),
+        ]);
+        let name: Vec<u32> = vec![1, 2, 3, 4];
+        let mem = learn(
+            &p,
+            FieldKey::SellerName,
+            &boxed(&p, &name),
+            &p.join_words(&name),
+        );
+        assert!(mem.verbatim);
+        let (_, _, text, _) = locate(&[p], FieldKey::SellerName, &mem).unwrap();
+        assert_eq!(
+            parse_as(FieldKey::SellerName, &text, &mem),
+            Some(FieldValue::Text("DMBP NANTES ROUX 1535".into()))
+        );
+        // Without the clerk's word for it, such a line is a street, not a name.
+        let plain = FieldMemory {
+            verbatim: false,
+            ..mem
+        };
+        assert_eq!(parse_as(FieldKey::SellerName, &text, &plain), None);
+    }
 
     #[test]
     fn street_lines_are_not_names() {
@@ -606,6 +910,8 @@ mod tests {
             shape: "9".into(),
             hits: 1,
             misses: 0,
+            lines: 1,
+            verbatim: false,
         };
         let one = m.confidence();
         m.hits = 3;

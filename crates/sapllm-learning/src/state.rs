@@ -8,7 +8,7 @@ use sapllm_pipeline::extraction::{CandidateRow, ExtractionInput, GROUP_FEATURES,
 use sapllm_pipeline::learned::LearnedState;
 use serde::{Deserialize, Serialize};
 
-use crate::memory::{self, LayoutMemory, SupplierConstant};
+use crate::memory::{self, KnownName, LayoutMemory, SupplierConstant};
 use crate::reranker::{LabelledRow, OnlineReranker, Step};
 use crate::supplier::{fingerprint, same_supplier, similarity, supplier_keys};
 use crate::{Example, LearningError};
@@ -26,6 +26,17 @@ const LAYOUT_IDENTIFIES: f32 = 0.8;
 const CLOSE_LAYOUT: f32 = 0.7;
 const LOOSE_LAYOUT_CONFIDENCE: f32 = 0.6;
 
+/// Highest confidence of a value read by a memory of another layout of the same supplier
+/// (identified by VAT ID or IBAN) at its own label: the supplier's wording is a strong
+/// hint, but below `LEARNED_TRUST`, so a more confident reading of this page stands.
+const OTHER_LAYOUT_CONFIDENCE: f32 = 0.8;
+
+/// Largest shift, in log-odds, the shared re-ranker applies to a candidate: enough to
+/// re-order close calls (a 0.6 against a 0.5), not to overrule a confident reading or push it
+/// below the discard threshold — the weights are learned from other suppliers' documents, and
+/// a supplier nobody corrected must not lose fields to them.
+const MAX_RERANK_SHIFT: f32 = 1.0;
+
 /// Highest confidence of a supplier constant (see `recall`).
 const CONSTANT_CONFIDENCE: f32 = 0.8;
 
@@ -39,6 +50,9 @@ pub struct SupplierMemory {
     /// Its country and currency as the clerk approved them (older states have none).
     #[serde(default)]
     pub constants: BTreeMap<FieldKey, SupplierConstant>,
+    /// Its name and its buyer's as approved (local only: exports leave them out).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<FieldKey, KnownName>,
 }
 
 /// All that was learned.
@@ -196,6 +210,30 @@ impl LearningState {
                 }
             }
         }
+        for c in ex.checked.iter().filter(|c| memory::is_known_name(c.field)) {
+            let text = c.value.to_plain().trim().to_owned();
+            if text.is_empty() {
+                continue;
+            }
+            let norm = c.field.normalisation();
+            match sup.names.get_mut(&c.field) {
+                Some(k) if norm.apply(&k.text) == norm.apply(&text) => k.hits += 1,
+                Some(k) => {
+                    k.misses += 1;
+                    k.text = text;
+                }
+                None => {
+                    sup.names.insert(
+                        c.field,
+                        KnownName {
+                            text,
+                            hits: 1,
+                            misses: 0,
+                        },
+                    );
+                }
+            }
+        }
         let li = match m.and_then(|m| m.layout) {
             Some(li) => li,
             None => {
@@ -330,8 +368,11 @@ impl LearningState {
     /// re-ranker's weights — no values, amounts, names or IBANs (none are stored at all).
     pub fn export(&self) -> Result<String, LearningError> {
         let mut s = self.clone();
-        // Who taught what stays on this workstation.
+        // Who taught what, and the names of suppliers and buyers, stay on this workstation.
         s.reranker.moved_by_session.clear();
+        for sup in &mut s.suppliers {
+            sup.names.clear();
+        }
         serde_json::to_string_pretty(&s).map_err(|e| LearningError::BadState(e.to_string()))
     }
 
@@ -422,7 +463,12 @@ impl LearnedState for LearnedSnapshot {
         features
             .chunks(GROUP_FEATURES)
             .take(rows)
-            .map(|r| self.state.reranker.delta(r))
+            .map(|r| {
+                self.state
+                    .reranker
+                    .delta(r)
+                    .clamp(-MAX_RERANK_SHIFT, MAX_RERANK_SHIFT)
+            })
             .collect()
     }
 
@@ -475,41 +521,107 @@ impl LearnedState for LearnedSnapshot {
                 },
             ));
         }
-        let Some(li) = m.layout else {
-            return out;
+        // The layouts to read from: the matched one; for a known supplier on a layout not
+        // seen before (a new stylesheet, a redesigned form), its other layouts, most similar
+        // first, but only through memories anchored at a label, which carries over.
+        let layouts: Vec<(usize, f32, bool)> = match m.layout {
+            Some(li) => vec![(li, m.similarity, false)],
+            None if firm_identity => {
+                let mut v: Vec<(usize, f32, bool)> = supplier
+                    .layouts
+                    .iter()
+                    .enumerate()
+                    .map(|(li, l)| (li, similarity(&l.fingerprint, &fp), true))
+                    .collect();
+                v.sort_by(|a, b| b.1.total_cmp(&a.1));
+                v
+            }
+            None => return out,
         };
-        let layout = &supplier.layouts[li];
-        for (field, mem) in &layout.fields {
-            let Some((page, words, text, bbox)) = memory::locate(pages, *field, mem) else {
-                continue;
-            };
-            let Some(value) = memory::parse_as(*field, &text, mem) else {
-                continue;
-            };
-            // The buyer is not the seller: a memory that reads the other party's name or VAT
-            // ID on this invoice sits on another block than it did when it was learned.
-            if let Some(other) = counterpart(*field) {
-                let norm = field.normalisation();
-                if fields
-                    .get(&other)
-                    .is_some_and(|o| norm.apply(&o.to_plain()) == norm.apply(&value.to_plain()))
-                {
+        let mut found: BTreeSet<FieldKey> = BTreeSet::new();
+        // A name the clerk approved for this supplier, printed on this page: wherever the
+        // layout puts it, that is the party (a remembered place may hold another line on a
+        // redesigned form).
+        if firm_identity || m.layout.is_some() {
+            for (field, k) in &supplier.names {
+                let Some(want) = field.normalisation().apply(&k.text) else {
+                    continue;
+                };
+                let Some((page, words)) = memory::find_text(pages, *field, &want) else {
+                    continue;
+                };
+                let Some(p) = pages.iter().find(|p| p.index == page) else {
+                    continue;
+                };
+                let raw = p.join_words(&words);
+                let bbox = sapllm_core::BBox::union_all(
+                    words
+                        .iter()
+                        .filter_map(|&i| p.words.get(i as usize))
+                        .map(|w| &w.bbox),
+                );
+                found.insert(*field);
+                out.push((
+                    *field,
+                    Candidate {
+                        value: FieldValue::Text(raw.clone()),
+                        confidence: memory::confidence(k.hits, k.misses),
+                        provenance: Provenance {
+                            source: SourceKind::Learned,
+                            page: Some(page),
+                            bbox,
+                            words,
+                            raw,
+                            producer: producer.clone(),
+                            explanation: format!(
+                                "learned from {} approved document(s) of this supplier: the {} name as approved, found on this page",
+                                k.hits,
+                                if *field == FieldKey::SellerName { "supplier's" } else { "buyer's" }
+                            ),
+                        },
+                    },
+                ));
+            }
+        }
+        for (li, sim, other_layout) in layouts {
+            let layout = &supplier.layouts[li];
+            for (field, mem) in &layout.fields {
+                if found.contains(field) || (other_layout && mem.anchor.is_none()) {
                     continue;
                 }
-            }
-            let place = match &mem.anchor {
-                Some(a) if a.same_line => format!("right of the label '{}'", a.label),
-                Some(a) => format!("below the label '{}'", a.label),
-                None => "at the remembered place on the page".to_owned(),
-            };
-            out.push((
+                let Some((page, words, text, bbox)) = memory::locate(pages, *field, mem) else {
+                    continue;
+                };
+                let Some(value) = memory::parse_as(*field, &text, mem) else {
+                    continue;
+                };
+                // The buyer is not the seller: a memory that reads the other party's name or VAT
+                // ID on this invoice sits on another block than it did when it was learned.
+                if let Some(other) = counterpart(*field) {
+                    let norm = field.normalisation();
+                    if fields
+                        .get(&other)
+                        .is_some_and(|o| norm.apply(&o.to_plain()) == norm.apply(&value.to_plain()))
+                    {
+                        continue;
+                    }
+                }
+                found.insert(*field);
+                let place = match &mem.anchor {
+                    Some(a) if a.same_line => format!("right of the label '{}'", a.label),
+                    Some(a) => format!("below the label '{}'", a.label),
+                    None => "at the remembered place on the page".to_owned(),
+                };
+                out.push((
                 *field,
                 Candidate {
                     value,
                     // A loose match — a sister layout, or a supplier known only by its name
                     // (no VAT ID or IBAN read on this page agrees) — proposes the value but
                     // does not overrule a confident reading of this page.
-                    confidence: if m.similarity >= CLOSE_LAYOUT && firm_identity {
+                    confidence: if other_layout {
+                        mem.confidence().min(OTHER_LAYOUT_CONFIDENCE)
+                    } else if sim >= CLOSE_LAYOUT && firm_identity {
                         mem.confidence()
                     } else {
                         mem.confidence().min(LOOSE_LAYOUT_CONFIDENCE)
@@ -522,14 +634,124 @@ impl LearnedState for LearnedSnapshot {
                         raw: text,
                         producer: producer.clone(),
                         explanation: format!(
-                            "learned from {} approved document(s) of this supplier: {place} (layout match {:.2})",
+                            "learned from {} approved document(s) of this supplier: {place} ({} {sim:.2})",
                             mem.hits,
-                            m.similarity
+                            if other_layout { "from another of its layouts, match" } else { "layout match" }
                         ),
                     },
                 },
             ));
+            }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CheckedField;
+    use crate::memory::tests::page;
+    use sapllm_core::{BBox, DocType, ExtractedField};
+    use sapllm_pipeline::extraction::Extraction;
+
+    fn read(value: FieldValue) -> ExtractedField {
+        ExtractedField::from_candidates(vec![Candidate {
+            value: value.clone(),
+            confidence: 0.9,
+            provenance: Provenance {
+                source: SourceKind::TextLayer,
+                page: Some(0),
+                bbox: None,
+                words: Vec::new(),
+                raw: value.to_plain(),
+                producer: Producer::new("rules", "1"),
+                explanation: "rule".into(),
+            },
+        }])
+        .unwrap()
+    }
+
+    #[test]
+    fn an_approved_name_is_found_on_a_redesigned_layout_and_never_exported() {
+        let vat = FieldValue::Code("DE234567891".into());
+        let full = "MVM Musterhafter Versicherungsverein a.G.";
+        let taught = page(&[
+            (40.0, 60.0, "Rechnung des Versicherers"),
+            (40.0, 100.0, "Verkäufer:"),
+            (40.0, 114.0, "MVM Musterhafter"),
+            (40.0, 128.0, "Versicherungsverein a.G."),
+            (40.0, 160.0, "USt-IdNr. DE234567891"),
+        ]);
+        let name_words: Vec<u32> = (4..8).collect();
+        let bbox = BBox::union_all(name_words.iter().map(|&i| &taught.words[i as usize].bbox));
+        let mut state = LearningState::default();
+        let report = state.learn(
+            &Example {
+                pages: vec![taught],
+                doc_type: DocType::Invoice,
+                fields: BTreeMap::from([
+                    (FieldKey::SellerVatId, vat.clone()),
+                    (FieldKey::SellerName, FieldValue::Text(full.into())),
+                ]),
+                checked: vec![CheckedField {
+                    field: FieldKey::SellerName,
+                    value: FieldValue::Text(full.into()),
+                    page: Some(0),
+                    bbox,
+                    corrected: true,
+                }],
+                user: "anna".into(),
+                session: "s".into(),
+            },
+            &|rows: &[CandidateRow]| rows.iter().map(|r| r.rule_confidence).collect(),
+        );
+        assert!(report.skipped.is_none());
+        // A new stylesheet: other headings, a number line where the name was, the name lower.
+        let redesigned = page(&[
+            (40.0, 40.0, "Stylesheet Lesbarmachung Version"),
+            (40.0, 60.0, "VERSICHERUNGSRECHNUNG Nr. 575"),
+            (40.0, 100.0, "Verkäufer:"),
+            (40.0, 114.0, "Nummer : 549910"),
+            (40.0, 128.0, "MVM Musterhafter"),
+            (40.0, 142.0, "Versicherungsverein a.G."),
+        ]);
+        let mut x = Extraction::default();
+        x.fields.insert(FieldKey::SellerVatId, read(vat));
+        x.fields.insert(
+            FieldKey::SellerName,
+            read(FieldValue::Text("MVM Musterhafter".into())),
+        );
+        let snapshot = LearnedSnapshot {
+            version: 2,
+            state: state.clone(),
+        };
+        let recalled = snapshot.recall(std::slice::from_ref(&redesigned), &x);
+        let names: Vec<&Candidate> = recalled
+            .iter()
+            .filter(|(k, _)| *k == FieldKey::SellerName)
+            .map(|(_, c)| c)
+            .collect();
+        assert_eq!(names.len(), 1, "{recalled:?}");
+        assert_eq!(names[0].value, FieldValue::Text(full.into()));
+        assert!(names[0].confidence >= sapllm_pipeline::learned::LEARNED_TRUST);
+        assert_eq!(names[0].provenance.page, Some(0));
+        // Another supplier (no VAT ID or IBAN in common) gets nothing from it.
+        let mut other = x.clone();
+        other.fields.insert(
+            FieldKey::SellerVatId,
+            read(FieldValue::Code("FR12345678901".into())),
+        );
+        other.fields.remove(&FieldKey::SellerName);
+        assert!(
+            snapshot
+                .recall(&[redesigned], &other)
+                .iter()
+                .all(|(k, _)| *k != FieldKey::SellerName)
+        );
+        // The names stay on this workstation.
+        let exported = state.export().unwrap();
+        assert!(!exported.contains("Musterhafter"), "{exported}");
+        assert!(state.export_full().unwrap().contains("Musterhafter"));
     }
 }

@@ -96,8 +96,13 @@ fn collect_block(
             }
         }
         prev_x1 = seg.bbox.x1;
-        text.push(' ');
-        text.push_str(&v.seg_text(line, seg));
+        let next = v.seg_text(line, seg);
+        // A hyphen that ends a line joins the next line's word (`MasterCard-` /
+        // `Kreditkarte`), as `Page::join_words` reads a block.
+        if !(text.ends_with('-') && next.starts_with(char::is_alphabetic)) {
+            text.push(' ');
+        }
+        text.push_str(&next);
         words.extend((seg.start..seg.end).map(|p| line.words[p]));
         last_y1 = line.bbox.y1;
     }
