@@ -260,7 +260,8 @@ const CONFUSABLE: &[(&str, &str)] = &[("1", "l"), ("0", "o"), ("0", "O"), ("5", 
 const ALT_MIN: f32 = 0.01;
 
 /// Resolves confusable glyphs by their neighbours within the word (see [`CONFUSABLE`]).
-/// Returns the number of characters changed.
+/// Neighbouring confusables are decided together, by what stands either side of the run:
+/// `Ke11er` → `Keller`, `2OO4` → `2004`. Returns the number of characters changed.
 pub fn resolve_confusables(line: &mut Decoded) -> usize {
     let n = line.chars.len();
     let kind = |c: Option<&DecodedChar>| -> u8 {
@@ -271,35 +272,54 @@ pub fn resolve_confusables(line: &mut Decoded) -> usize {
             _ => 0,
         }
     };
-    let mut changes = Vec::new();
-    for i in 0..n {
-        let c = &line.chars[i];
-        let Some((alt, pa)) = &c.alt else {
-            continue;
-        };
-        if *pa < ALT_MIN {
-            continue;
-        }
-        let swap = CONFUSABLE
+    // The other reading of a confusable the model itself considered.
+    let other = |c: &DecodedChar| -> Option<String> {
+        let (alt, pa) = c.alt.as_ref()?;
+        let pair = CONFUSABLE
             .iter()
             .any(|&(d, l)| (c.text == d && alt == l) || (c.text == l && alt == d));
-        if !swap {
+        (pair && *pa >= ALT_MIN).then(|| alt.clone())
+    };
+    let mut changes = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let Some(first) = other(&line.chars[i]) else {
+            i += 1;
             continue;
+        };
+        // The run of confusables starting here, all read the same way (letters or digits).
+        let is_digit = |a: &str| a.chars().all(|ch| ch.is_ascii_digit());
+        let is_lower = |a: &str| a.chars().all(char::is_lowercase);
+        let mut alts = vec![first];
+        let mut end = i + 1;
+        while end < n {
+            match other(&line.chars[end]) {
+                Some(a)
+                    if (is_digit(&a) && is_digit(&alts[0]))
+                        || (is_lower(&a) && is_lower(&alts[0])) =>
+                {
+                    alts.push(a);
+                    end += 1;
+                }
+                _ => break,
+            }
         }
         let (before, after) = (
             kind(i.checked_sub(1).and_then(|j| line.chars.get(j))),
-            kind(line.chars.get(i + 1)),
+            kind(line.chars.get(end)),
         );
-        let alt_is_digit = alt.chars().all(|ch| ch.is_ascii_digit());
-        let alt_is_lower = alt.chars().all(char::is_lowercase);
-        // Among letters: both sides lowercase, or a lowercase before and the word's end after
-        // (`mensue1`); among digits: both sides digits.
-        let word_end = line.chars.get(i + 1).is_none_or(|c| c.text == " ");
+        // Among letters: lowercase before, and lowercase or the word's end after (`mensue1`,
+        // `Te1.`); among digits: digits both sides.
+        let word_end = line
+            .chars
+            .get(end)
+            .is_none_or(|c| matches!(c.text.as_str(), " " | "." | "," | ":" | ";" | ")"));
         let letters = before == 1 && (after == 1 || word_end);
         let digits = before == 2 && after == 2;
-        if (alt_is_lower && letters) || (alt_is_digit && digits) {
-            changes.push((i, alt.clone()));
+        if (is_lower(&alts[0]) && letters) || (is_digit(&alts[0]) && digits) {
+            changes.extend((i..end).zip(alts));
         }
+        i = end;
     }
     for (i, alt) in &changes {
         line.chars[*i].text.clone_from(alt);
@@ -442,5 +462,20 @@ mod tests {
         };
         assert_eq!(resolve_confusables(&mut line), 2);
         assert_eq!(line.text(), "Total 2024 F1");
+        // Runs are decided together: "Ke11er Te1. 2OO4 A10" → "Keller Tel. 2004 A10".
+        let mut line = Decoded {
+            chars: "Ke11er Te1. 2OO4 A10"
+                .chars()
+                .map(|ch| match ch {
+                    '1' => c("1", Some("l")),
+                    'O' => c("O", Some("0")),
+                    '0' => c("0", Some("o")),
+                    other => c(&other.to_string(), None),
+                })
+                .collect(),
+            steps: 20,
+        };
+        assert_eq!(resolve_confusables(&mut line), 5);
+        assert_eq!(line.text(), "Keller Tel. 2004 A10");
     }
 }
