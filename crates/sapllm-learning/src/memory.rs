@@ -575,10 +575,21 @@ pub fn parse_as(field: FieldKey, text: &str, mem: &FieldMemory) -> Option<FieldV
     }
     // The run may carry a neighbour (`CHF 4,234.04` for the currency, `EUR` after an amount):
     // the longest piece that parses, longer pieces first, left to right.
+    // A number is not cut out of the middle or end of what is printed there (`BT-10` of
+    // `BUYERREFERENCE BT-10`): a piece of an identifier starts where the value starts, or
+    // has exactly the remembered shape.
+    let identifier = matches!(
+        field,
+        FieldKey::InvoiceNumber | FieldKey::PoNumber | FieldKey::BuyerReference
+    );
     let words: Vec<&str> = text.split_whitespace().collect();
     for len in (1..words.len()).rev() {
         for start in 0..=words.len() - len {
-            if let Some(v) = parse_whole(field, &words[start..start + len].join(" "), mem) {
+            let piece = words[start..start + len].join(" ");
+            if identifier && start > 0 && shape(&piece) != mem.shape {
+                continue;
+            }
+            if let Some(v) = parse_whole(field, &piece, mem) {
                 return Some(v);
             }
         }
@@ -882,6 +893,33 @@ pub(crate) mod tests {
             ..mem
         };
         assert_eq!(parse_as(FieldKey::SellerName, &text, &plain), None);
+    }
+
+    #[test]
+    fn an_identifier_is_not_cut_out_of_the_end_of_a_longer_reading() {
+        let mem = FieldMemory {
+            page: 0,
+            anchor: None,
+            rel_box: [0.0; 4],
+            width_units: 6.0,
+            height_units: 1.0,
+            shape: shape("04011000-12345-34"),
+            hits: 1,
+            misses: 0,
+            lines: 1,
+            verbatim: false,
+        };
+        let key = FieldKey::BuyerReference;
+        assert_eq!(parse_as(key, "BUYERREFERENCE BT-10", &mem), None);
+        // A neighbour after the value is dropped; a piece with the remembered shape is kept.
+        assert_eq!(
+            parse_as(key, "2023-1798 Datum", &mem),
+            Some(FieldValue::Text("2023-1798".into()))
+        );
+        assert_eq!(
+            parse_as(key, "Ref. 04011000-99999-12", &mem),
+            Some(FieldValue::Text("04011000-99999-12".into()))
+        );
     }
 
     #[test]
