@@ -53,12 +53,15 @@ eval-models: setup
 	  --min-subtype-accuracy $$(cat eval/floors/corpus-test-subtype) \
 	  --require-better-than-rules
 
-# Learning from corrections: supplier groups of held-out families, with and without learning.
+# Learning from corrections: supplier groups of held-out families, and the e-invoice dev set's
+# printed pages grouped by supplier, with and without learning.
 SUPPLIERS ?= .cache/suppliers-test
 learn-replay: setup
 	$(CARGO) run --quiet --release -p sapllm-corpus -- suppliers --out $(SUPPLIERS) --seed 31 --split test --groups 25 --per-supplier 4
 	$(SAPLLM) learn replay $(SUPPLIERS) --holdout 5 \
 	  --min-second-doc-accuracy $$(cat eval/floors/learn-replay-second-doc) --max-uncorrected-drop 0.005
+	$(SAPLLM) learn replay $(SHARED)/data/einvoice-dev --ignore-embedded --holdout 5 \
+	  --min-second-doc-accuracy $$(cat eval/floors/learn-replay-dev-second-doc) --max-uncorrected-drop 0.005
 
 # The desktop app: bindings, UI tests, command tests, real-window end-to-end test.
 app-test: setup
