@@ -200,7 +200,7 @@ fn preprocess_image(
             .ocr()
             .map(|o| o.recognize(&img.image, img.dpi, index))
         {
-            Some(Ok(p)) => pages.push(p.into_page(index)),
+            Some(Ok(p)) => pages.push(with_label_words(p.into_page(index))),
             other => {
                 let why = match other {
                     Some(Err(e)) => e.to_string(),
@@ -270,12 +270,137 @@ fn ocr_pdf_pages(
                     .map_err(|e| e.to_string())
             });
         match (result, pages.get_mut(index as usize)) {
-            (Ok(p), Some(page)) => *page = p.into_page(index),
+            (Ok(p), Some(page)) => *page = with_label_words(p.into_page(index)),
             (Err(e), _) => failed.push((index, e)),
             (Ok(_), None) => failed.push((index, "no such page".into())),
         }
     }
     failed
+}
+
+/// Below this word confidence an OCR word one edit away from a label word is taken to be
+/// that label word (a word the recogniser was sure of stays as read).
+const LABEL_FIX_BELOW: f32 = 0.9;
+
+/// Words of the extraction's label lexicon (folded: lower case, no diacritics) long enough
+/// that one edit does not turn one into another by chance.
+static LABEL_WORDS: std::sync::LazyLock<std::collections::HashSet<String>> =
+    std::sync::LazyLock::new(|| {
+        use sapllm_core::DocType;
+        let mut words = std::collections::HashSet::new();
+        for dt in [
+            DocType::Invoice,
+            DocType::PurchaseOrder,
+            DocType::OrderConfirmation,
+            DocType::DeliveryNote,
+        ] {
+            for label in &crate::extraction::lexicon::lexicon(dt).labels {
+                for t in &label.tokens {
+                    if t.chars().count() >= 5 && t.chars().all(char::is_alphabetic) {
+                        words.insert(t.clone());
+                    }
+                }
+            }
+        }
+        words
+    });
+
+/// Label words the recogniser misread by one character (`Fpcha de operación`, `Numer0 de
+/// factura`, `Rechnng`) are put right, so the extraction finds the labels its values hang on.
+/// Only unsure words (below [`LABEL_FIX_BELOW`]) of mostly letters, and only when exactly one
+/// label word is one substitution or one missing character away; the word keeps its
+/// confidence, so a value read from it stays unsure.
+fn with_label_words(mut page: Page) -> Page {
+    for w in &mut page.words {
+        if w.confidence >= LABEL_FIX_BELOW {
+            continue;
+        }
+        if let Some(fixed) = label_word_for(&w.text) {
+            w.text = fixed;
+        }
+    }
+    page
+}
+
+/// The label word `text` was meant to be, cased like `text`; `None` when it already is one,
+/// is not mostly letters, or is not exactly one edit from exactly one label word.
+fn label_word_for(text: &str) -> Option<String> {
+    // Folded as the extraction folds page tokens; a word it would split is left alone.
+    let [folded] = crate::extraction::view::normalise(text).try_into().ok()?;
+    let n = folded.chars().count();
+    let letters = folded.chars().filter(|c| c.is_alphabetic()).count();
+    if n < 5 || letters + 1 < n || LABEL_WORDS.contains(&folded) {
+        return None;
+    }
+    // The recogniser drops and confuses characters far more often than it invents them, and a
+    // label word with one letter more is usually another real word (`Fornecimentos`, a name,
+    // next to the label word `fornecimento`): only a word as long as a label word or one
+    // character shorter is put right.
+    // A digit in the word must be the one misread character, read for its look-alike letter
+    // (`Numer0`); a word with any other digit (`Rechnung1`) is no misread label.
+    let digit_at = folded.chars().position(|c| !c.is_alphabetic());
+    let fits = |l: &str| match digit_at {
+        None => true,
+        Some(i) => {
+            let (d, c) = (folded.chars().nth(i), l.chars().nth(i));
+            l.chars().count() == n
+                && matches!(
+                    (d, c),
+                    (Some('0'), Some('o')) | (Some('1'), Some('l' | 'i')) | (Some('5'), Some('s'))
+                )
+        }
+    };
+    let mut near = LABEL_WORDS.iter().filter(|l| {
+        let m = l.chars().count();
+        (m == n || m == n + 1) && one_edit(&folded, l) && fits(l)
+    });
+    let first = near.next()?;
+    if near.next().is_some() {
+        return None;
+    }
+    let upper = |c: char| c.is_uppercase();
+    let mut out = String::new();
+    if text.chars().filter(|c| c.is_alphabetic()).all(upper) {
+        out = first.to_uppercase();
+    } else if text.chars().next().is_some_and(upper) {
+        let mut cs = first.chars();
+        if let Some(c) = cs.next() {
+            out.extend(c.to_uppercase());
+            out.push_str(cs.as_str());
+        }
+    } else {
+        out.clone_from(first);
+    }
+    Some(out)
+}
+
+/// Whether `a` and `b` are exactly one substitution, insertion or deletion apart.
+fn one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    match long.len() - short.len() {
+        0 => {
+            short
+                .iter()
+                .zip(long.iter())
+                .filter(|(x, y)| x != y)
+                .count()
+                == 1
+        }
+        1 => {
+            let i = short
+                .iter()
+                .zip(long.iter())
+                .take_while(|(x, y)| x == y)
+                .count();
+            short[i..] == long[i + 1..]
+        }
+        _ => false,
+    }
 }
 
 /// Which pages OCR read, with which model and how sure it was (for the "why" panel).
@@ -454,6 +579,43 @@ fn embedded_einvoice(content: &PdfContent) -> Option<(String, Result<EInvoice, D
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unsure_label_words_one_edit_off_are_put_right() {
+        // One substitution, insertion or deletion from a label word of the lexicon.
+        assert_eq!(label_word_for("Fpcha").as_deref(), Some("Fecha"));
+        assert_eq!(label_word_for("DATUN").as_deref(), Some("DATUM"));
+        assert_eq!(label_word_for("rechnng").as_deref(), Some("rechnung"));
+        // Already a label word, too short, a number, or nothing near: left as read.
+        assert_eq!(label_word_for("Fecha"), None);
+        assert_eq!(label_word_for("Dat"), None);
+        assert_eq!(label_word_for("4711-2024"), None);
+        assert_eq!(label_word_for("Lindgvist"), None);
+        // A label word with a letter more is another word (a plural in a name): left.
+        assert_eq!(label_word_for("Fornecimentos"), None);
+        // A digit only as the look-alike of the letter it replaces.
+        assert_eq!(label_word_for("Numer0").as_deref(), Some("Numero"));
+        assert_eq!(label_word_for("Rechnung1"), None);
+        assert!(one_edit("fecha", "fpcha") && one_edit("datum", "datumm"));
+        assert!(!one_edit("fecha", "fecha") && !one_edit("fecha", "fpchb"));
+        // Only unsure words change, and they keep their confidence.
+        let word = |text: &str, confidence: f32| sapllm_core::Word {
+            text: text.into(),
+            bbox: sapllm_core::BBox::new(0.0, 0.0, 10.0, 10.0),
+            confidence,
+        };
+        let page = with_label_words(Page {
+            index: 0,
+            width: 100.0,
+            height: 100.0,
+            text_source: sapllm_core::SourceKind::Ocr,
+            words: vec![word("Fpcha", 0.6), word("Fpcha", 0.97)],
+            lines: Vec::new(),
+        });
+        assert_eq!(page.words[0].text, "Fecha");
+        assert_eq!(page.words[0].confidence, 0.6);
+        assert_eq!(page.words[1].text, "Fpcha");
+    }
     use sapllm_core::{BBox, SourceKind, Word};
     use sapllm_ml::{MlError, OcrPage};
 

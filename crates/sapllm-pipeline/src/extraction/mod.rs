@@ -22,7 +22,7 @@ use sapllm_core::{
 };
 
 mod candidates;
-mod lexicon;
+pub(crate) mod lexicon;
 pub mod parse;
 mod parties;
 pub use parties::plausible_name;
@@ -31,7 +31,7 @@ pub mod score;
 mod table;
 mod terms;
 mod totals;
-mod view;
+pub(crate) mod view;
 
 #[cfg(test)]
 mod tests;
