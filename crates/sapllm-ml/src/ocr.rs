@@ -669,6 +669,7 @@ impl OcrEngine {
         step_px: f32,
     ) {
         crate::ctc::resolve_confusables(decoded);
+        crate::ctc::resolve_abbreviations(decoded);
         if self.config.ink_refine {
             if let Some(ink) = crop_ink(input, k, w) {
                 ink::refine(decoded, &ink, step_px);
