@@ -10,7 +10,7 @@ SAPLLM = $(CARGO) run --quiet --release -p sapllm-cli --bin sapllm --
 SHARED ?= ../shared
 STAMP := .cache/.setup-done
 
-.PHONY: setup run test bench lint fmt eval eval-models learn-replay app-test samples
+.PHONY: setup run test bench lint fmt eval eval-models eval-scans learn-replay app-test samples
 
 setup: $(STAMP)
 
@@ -52,6 +52,12 @@ eval-models: setup
 	  --min-doc-type-accuracy $$(cat eval/floors/corpus-test-doc-type) \
 	  --min-subtype-accuracy $$(cat eval/floors/corpus-test-subtype) \
 	  --require-better-than-rules
+
+# Scanned variants of the held-out families (rendered through PDFium, degraded), read by OCR.
+CORPUS_SCANS ?= .cache/corpus-scans
+eval-scans: setup
+	$(CARGO) run --quiet --release -p sapllm-corpus -- generate --out $(CORPUS_SCANS) --seed 3 --split test --count 60 --scans
+	$(SAPLLM) eval $(CORPUS_SCANS)/scans --min-micro-f1 $$(cat eval/floors/corpus-scans-micro-f1)
 
 # Learning from corrections: supplier groups of held-out families, and the e-invoice dev set's
 # printed pages grouped by supplier, with and without learning.
