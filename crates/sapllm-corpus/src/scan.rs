@@ -80,33 +80,7 @@ fn normal(rng: &mut Rng) -> f32 {
 
 /// Rotates by `degrees` counter-clockwise about the centre, bilinear, white outside.
 pub fn rotate(img: &GrayImage, degrees: f32) -> GrayImage {
-    let (w, h) = img.dimensions();
-    let (s, c) = degrees.to_radians().sin_cos();
-    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
-    let mut out = GrayImage::from_pixel(w, h, Luma([255]));
-    let raw = img.as_raw();
-    let stride = w as usize;
-    for (y, row) in out.rows_mut().enumerate() {
-        let dy = y as f32 + 0.5 - cy;
-        for (x, px) in row.enumerate() {
-            let dx = x as f32 + 0.5 - cx;
-            // Source point of the inverse rotation (y down: ccw on screen is −angle in maths).
-            let sx = c * dx - s * dy + cx - 0.5;
-            let sy = s * dx + c * dy + cy - 0.5;
-            if sx < 0.0 || sy < 0.0 || sx > (w - 1) as f32 || sy > (h - 1) as f32 {
-                continue;
-            }
-            let (x0, y0) = (sx as usize, sy as usize);
-            let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
-            let x1 = (x0 + 1).min(w as usize - 1);
-            let y1 = (y0 + 1).min(h as usize - 1);
-            let p = |xx: usize, yy: usize| f32::from(raw[yy * stride + xx]);
-            let top = p(x0, y0) * (1.0 - fx) + p(x1, y0) * fx;
-            let bottom = p(x0, y1) * (1.0 - fx) + p(x1, y1) * fx;
-            px.0[0] = (top * (1.0 - fy) + bottom * fy).round() as u8;
-        }
-    }
-    out
+    sapllm_document::raster::rotate(img, degrees, Luma([255]))
 }
 
 /// Baseline JPEG of a grey image, with its resolution in the JFIF header.

@@ -15,6 +15,7 @@ pub mod error;
 pub mod layout;
 pub mod native;
 pub mod pdf;
+pub mod raster;
 pub mod sniff;
 pub mod worker;
 
