@@ -68,14 +68,44 @@ pub fn confidence(hits: u32, misses: u32) -> f32 {
     (agree * (hits as f32 / total)).clamp(0.05, 0.98)
 }
 
-/// A code that belongs to the supplier, not to a place on its invoices: its country (often
-/// implied by the address and printed nowhere as a code) and its invoicing currency. Codes
-/// only — no names, numbers or amounts — so they may be exported.
+/// A value that belongs to the supplier, not to a place on its invoices, as approved: its
+/// country (often implied by the address and printed nowhere as a code) and invoicing currency
+/// (codes, which may be exported), and its name and its buyer's (document text, which stays on
+/// this workstation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SupplierConstant {
+pub struct Remembered {
     pub value: String,
     pub hits: u32,
     pub misses: u32,
+}
+
+/// Counts an approved `value` of `field` against what is remembered (`same` decides whether
+/// two values agree): agreement is a hit; another value replaces the old one — the supplier
+/// moved, switched currency, renamed itself, the latest approved serves — and counts as a miss,
+/// which keeps its confidence down.
+pub fn remember(
+    map: &mut BTreeMap<FieldKey, Remembered>,
+    field: FieldKey,
+    value: String,
+    same: impl Fn(&str, &str) -> bool,
+) {
+    match map.get_mut(&field) {
+        Some(k) if same(&k.value, &value) => k.hits += 1,
+        Some(k) => {
+            k.misses += 1;
+            k.value = value;
+        }
+        None => {
+            map.insert(
+                field,
+                Remembered {
+                    value,
+                    hits: 1,
+                    misses: 0,
+                },
+            );
+        }
+    }
 }
 
 /// Fields remembered as a supplier constant.
@@ -659,15 +689,6 @@ fn ends_with_house_number(t: &str) -> bool {
         })
 }
 
-/// A party's name as the clerk approved it on this supplier's invoices. Unlike everything else
-/// here it is document text: it stays on this workstation and is left out of exports.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KnownName {
-    pub text: String,
-    pub hits: u32,
-    pub misses: u32,
-}
-
 /// Fields remembered by their text for a supplier (its own name, and the buyer it bills).
 pub fn is_known_name(field: FieldKey) -> bool {
     matches!(field, FieldKey::SellerName | FieldKey::BuyerName)
@@ -758,44 +779,25 @@ pub struct LayoutMemory {
 pub(crate) mod tests {
     use super::*;
 
-    use sapllm_core::{Line, SourceKind, Word};
+    use sapllm_core::{SourceKind, Word};
 
     /// A page from lines of (x, y, text): words 6 pt per character, 10 pt high, one space
-    /// apart; lines grouped by y.
+    /// apart; lines grouped as the PDF reader groups them.
     pub(crate) fn page(rows: &[(f32, f32, &str)]) -> Page {
         let mut words = Vec::new();
-        let mut lines: Vec<(f32, Vec<u32>)> = Vec::new();
         for &(x, y, text) in rows {
             let mut x0 = x;
             for t in text.split_whitespace() {
                 let w = 6.0 * t.chars().count() as f32;
-                let i = words.len() as u32;
                 words.push(Word {
                     text: t.into(),
                     bbox: BBox::new(x0, y, x0 + w, y + 10.0),
                     confidence: 1.0,
                 });
                 x0 += w + 6.0;
-                match lines.iter_mut().find(|(ly, _)| (*ly - y).abs() < 1.0) {
-                    Some((_, ws)) => ws.push(i),
-                    None => lines.push((y, vec![i])),
-                }
             }
         }
-        lines.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let lines = lines
-            .into_iter()
-            .map(|(_, mut ws)| {
-                ws.sort_by(|&a, &b| {
-                    words[a as usize]
-                        .bbox
-                        .x0
-                        .total_cmp(&words[b as usize].bbox.x0)
-                });
-                let bbox = BBox::union_all(ws.iter().map(|&i| &words[i as usize].bbox)).unwrap();
-                Line { words: ws, bbox }
-            })
-            .collect();
+        let lines = sapllm_document::layout::lines_from_words(&words);
         Page {
             index: 0,
             width: 595.0,

@@ -8,7 +8,7 @@ use sapllm_pipeline::extraction::{CandidateRow, ExtractionInput, GROUP_FEATURES,
 use sapllm_pipeline::learned::LearnedState;
 use serde::{Deserialize, Serialize};
 
-use crate::memory::{self, KnownName, LayoutMemory, SupplierConstant};
+use crate::memory::{self, LayoutMemory, Remembered};
 use crate::reranker::{LabelledRow, OnlineReranker, Step};
 use crate::supplier::{fingerprint, same_supplier, similarity, supplier_keys};
 use crate::{Example, LearningError};
@@ -49,10 +49,10 @@ pub struct SupplierMemory {
     pub documents: u32,
     /// Its country and currency as the clerk approved them (older states have none).
     #[serde(default)]
-    pub constants: BTreeMap<FieldKey, SupplierConstant>,
+    pub constants: BTreeMap<FieldKey, Remembered>,
     /// Its name and its buyer's as approved (local only: exports leave them out).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub names: BTreeMap<FieldKey, KnownName>,
+    pub names: BTreeMap<FieldKey, Remembered>,
 }
 
 /// All that was learned.
@@ -187,51 +187,17 @@ impl LearningState {
             .filter(|c| memory::is_supplier_constant(c.field))
         {
             let value = c.value.to_plain().trim().to_uppercase();
-            if value.is_empty() {
-                continue;
-            }
-            match sup.constants.get_mut(&c.field) {
-                Some(k) if k.value == value => k.hits += 1,
-                Some(k) => {
-                    // The supplier changed (moved, switched currency): the latest approved
-                    // value serves, and the contradiction keeps its confidence down.
-                    k.misses += 1;
-                    k.value = value;
-                }
-                None => {
-                    sup.constants.insert(
-                        c.field,
-                        SupplierConstant {
-                            value,
-                            hits: 1,
-                            misses: 0,
-                        },
-                    );
-                }
+            if !value.is_empty() {
+                memory::remember(&mut sup.constants, c.field, value, |a, b| a == b);
             }
         }
         for c in ex.checked.iter().filter(|c| memory::is_known_name(c.field)) {
             let text = c.value.to_plain().trim().to_owned();
-            if text.is_empty() {
-                continue;
-            }
             let norm = c.field.normalisation();
-            match sup.names.get_mut(&c.field) {
-                Some(k) if norm.apply(&k.text) == norm.apply(&text) => k.hits += 1,
-                Some(k) => {
-                    k.misses += 1;
-                    k.text = text;
-                }
-                None => {
-                    sup.names.insert(
-                        c.field,
-                        KnownName {
-                            text,
-                            hits: 1,
-                            misses: 0,
-                        },
-                    );
-                }
+            if !text.is_empty() {
+                memory::remember(&mut sup.names, c.field, text, |a, b| {
+                    norm.apply(a) == norm.apply(b)
+                });
             }
         }
         let li = match m.and_then(|m| m.layout) {
@@ -544,7 +510,7 @@ impl LearnedState for LearnedSnapshot {
         // redesigned form).
         if firm_identity || m.layout.is_some() {
             for (field, k) in &supplier.names {
-                let Some(want) = field.normalisation().apply(&k.text) else {
+                let Some(want) = field.normalisation().apply(&k.value) else {
                     continue;
                 };
                 let Some((page, words)) = memory::find_text(pages, *field, &want) else {
