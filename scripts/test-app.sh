@@ -51,10 +51,16 @@ if [[ -z ${DISPLAY:-} ]]; then
     sleep 0.1
   done
 fi
-cleanup() { [[ -n $XVFB_PID ]] && kill "$XVFB_PID" 2>/dev/null || true; }
+# Whatever the test leaves behind (the app, WebKitWebDriver) is killed before the X server, and
+# the whole step has a deadline: a hang fails this step instead of eating the CI run's time.
+cleanup() {
+  pkill -KILL -f -- "$APP_BIN" 2>/dev/null || true
+  pkill -KILL -x WebKitWebDriver 2>/dev/null || true
+  [[ -n $XVFB_PID ]] && kill "$XVFB_PID" 2>/dev/null || true
+}
 trap cleanup EXIT
 export PATH="$HOME/.cargo/bin:$PATH"
 (
   cd tests/e2e
-  SAPLLM_APP="$APP_BIN" dbus-run-session -- node --test --test-concurrency=1 app.test.mjs
+  SAPLLM_APP="$APP_BIN" timeout -k 10 600 dbus-run-session -- node --test --test-concurrency=1 app.test.mjs
 )

@@ -31,6 +31,7 @@ const SECOND = 'invoice-en-minimal.pdf';
 const USER = 'e2e-clerk';
 
 let driverProc;
+let driverLog;
 let wd;
 let dataDir;
 let inbox;
@@ -147,17 +148,45 @@ supplier = "17300001"
 vat_id = "DE189391423"
 `,
   );
+  // The driver, WebKitWebDriver and the app get a process group of their own and write to a
+  // file, not to this test's pipes: a process that outlives the test (the app once survived
+  // tauri-driver's SIGTERM) must neither keep the test runner's pipes open nor the run waiting.
+  driverLog = path.join(dataDir, 'driver.log');
+  const logFd = fs.openSync(driverLog, 'a');
   driverProc = spawn(tauriDriver(), ['--port', String(port), '--native-driver', '/usr/bin/WebKitWebDriver'], {
     env: { ...process.env, SAPLLM_DATA_DIR: dataDir, SAPLLM_OCR_MODEL: 'off', RUST_LOG: 'info' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', logFd, logFd],
+    detached: true,
   });
+  fs.closeSync(logFd);
   await waitForPort();
 });
 
 after(async () => {
   if (wd) await wd.quit();
-  if (driverProc) driverProc.kill();
+  if (driverProc) await stopProcessGroup(driverProc.pid);
+  if (driverLog && fs.existsSync(driverLog)) {
+    for (const line of fs.readFileSync(driverLog, 'utf8').split('\n')) if (line) console.log(`app: ${line}`);
+  }
 });
+
+/** SIGTERM to the whole group, SIGKILL to what is left after 3 s. */
+async function stopProcessGroup(pgid) {
+  const signal = (s) => {
+    try {
+      process.kill(-pgid, s);
+      return true;
+    } catch {
+      return false; // no process left in the group
+    }
+  };
+  if (!signal('SIGTERM')) return;
+  for (let i = 0; i < 30; i++) {
+    await sleep(100);
+    if (!signal(0)) return;
+  }
+  signal('SIGKILL');
+}
 
 test('a clerk takes in an invoice, corrects a field by clicking a word and approves it', async () => {
   // Cold start: from asking for the window to the queue on screen.

@@ -20,7 +20,7 @@ export class WebDriver {
 
   async quit() {
     try {
-      await request(this.base, 'DELETE', `/session/${this.sessionId}`);
+      await request(this.base, 'DELETE', `/session/${this.sessionId}`, undefined, 10000);
     } catch {
       // The app may already be gone.
     }
@@ -135,9 +135,12 @@ export class Element {
   }
 }
 
-async function request(base, method, path, body) {
+// Every request has a deadline: a driver that stops answering fails the test instead of
+// hanging the CI run.
+async function request(base, method, path, body, timeoutMs = 60000) {
   const res = await fetch(base + path, {
     method,
+    signal: AbortSignal.timeout(timeoutMs),
     headers: body ? { 'content-type': 'application/json' } : {},
     body: body ? JSON.stringify(body) : undefined,
   });
