@@ -3,7 +3,23 @@
 //! Standard-14 fonts need no embedding, so every viewer and `pdftotext` can show and extract the
 //! text. With `/Encoding /WinAnsiEncoding` a single byte per character covers German and French
 //! (ä ö ü ß é è à ç €). Widths are the Adobe AFM metrics: without them right-aligned amount
-//! columns cannot line up, because the writer has to know where a string ends.
+//! columns cannot line up, because the writer has to know where a string ends. Documents with
+//! Polish letters embed metric-compatible TrueType fonts instead ([`Font::embedded`]).
+
+/// A TrueType programme to embed, with the font descriptor's metrics (1/1000 em, from the
+/// font's `head`, `OS/2` and `post` tables).
+#[derive(Debug, Clone, Copy)]
+pub struct EmbeddedFont {
+    pub name: &'static str,
+    pub program: &'static [u8],
+    /// PDF font flags: 32 non-symbolic, 2 serif, 1 fixed pitch.
+    pub flags: i64,
+    pub bbox: [i64; 4],
+    pub ascent: i64,
+    pub descent: i64,
+    pub cap_height: i64,
+    pub stem_v: i64,
+}
 
 /// A standard-14 font (the subset the layouts use).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -50,6 +66,86 @@ impl Font {
             self,
             Font::HelveticaBold | Font::TimesBold | Font::CourierBold
         )
+    }
+
+    /// The TrueType programme embedded instead of the standard-14 font in documents that print
+    /// Polish letters: PDFium's built-in substitutes for the standard 14 have no glyphs for
+    /// ą ę ń ć ś ź ż, so rendered pages (and the corpus's scans of them) showed blanks where
+    /// the text layer has letters. Liberation is metric-compatible with Helvetica, Times and
+    /// Courier, so the AFM widths the layouts use stay right. Cut to WinAnsi and the Polish
+    /// letters by `fonts/subset.sh`.
+    pub fn embedded(self) -> EmbeddedFont {
+        match self {
+            Font::Helvetica => EmbeddedFont {
+                name: "LiberationSans",
+                program: include_bytes!("../../fonts/LiberationSans-Regular.ttf"),
+                flags: 32,
+                bbox: [-203, -303, 1050, 910],
+                ascent: 728,
+                descent: -210,
+                cap_height: 688,
+                stem_v: 80,
+            },
+            Font::HelveticaBold => EmbeddedFont {
+                name: "LiberationSans-Bold",
+                program: include_bytes!("../../fonts/LiberationSans-Bold.ttf"),
+                flags: 32,
+                bbox: [-184, -303, 1062, 1033],
+                ascent: 728,
+                descent: -210,
+                cap_height: 688,
+                stem_v: 140,
+            },
+            Font::TimesRoman => EmbeddedFont {
+                name: "LiberationSerif",
+                program: include_bytes!("../../fonts/LiberationSerif-Regular.ttf"),
+                flags: 32 | 2,
+                bbox: [-177, -303, 1007, 981],
+                ascent: 693,
+                descent: -216,
+                cap_height: 655,
+                stem_v: 80,
+            },
+            Font::TimesBold => EmbeddedFont {
+                name: "LiberationSerif-Bold",
+                program: include_bytes!("../../fonts/LiberationSerif-Bold.ttf"),
+                flags: 32 | 2,
+                bbox: [-182, -303, 1085, 1008],
+                ascent: 677,
+                descent: -216,
+                cap_height: 655,
+                stem_v: 140,
+            },
+            Font::Courier => EmbeddedFont {
+                name: "LiberationMono",
+                program: include_bytes!("../../fonts/LiberationMono-Regular.ttf"),
+                flags: 32 | 1,
+                bbox: [-24, -300, 609, 833],
+                ascent: 613,
+                descent: -188,
+                cap_height: 659,
+                stem_v: 80,
+            },
+            Font::CourierBold => EmbeddedFont {
+                name: "LiberationMono-Bold",
+                program: include_bytes!("../../fonts/LiberationMono-Bold.ttf"),
+                flags: 32 | 1,
+                bbox: [-27, -300, 615, 833],
+                ascent: 633,
+                descent: -209,
+                cap_height: 659,
+                stem_v: 140,
+            },
+        }
+    }
+
+    /// Advance width of a byte of the Central European encoding: a Polish letter's code has
+    /// its base letter's width (as [`Font::text_width`] measures it).
+    pub fn ce_glyph_width(self, byte: u8) -> u16 {
+        match CE_EXTRA.iter().find(|e| e.1 == byte) {
+            Some(e) => self.glyph_width(encode_win_ansi(&e.3.to_string())[0]),
+            None => self.glyph_width(byte),
+        }
     }
 
     /// Advance width of one WinAnsi byte in 1/1000 em.

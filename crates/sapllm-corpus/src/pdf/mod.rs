@@ -471,13 +471,54 @@ impl PdfDocument {
         let font_dict_id = (!used.is_empty()).then(|| {
             let mut fd = Dict::default();
             for f in &used {
-                let fid = objs.add(Body::Obj(Obj::Dict(
+                let font = if ce {
+                    // Polish letters: an embedded TrueType font that has their glyphs (see
+                    // `Font::embedded`), with the same widths and encoding.
+                    let e = f.embedded();
+                    let file = objs.add(Body::Stream(
+                        Dict::default().with("Length1", Obj::Int(e.program.len() as i64)),
+                        e.program.to_vec(),
+                    ));
+                    let descriptor = objs.add(Body::Obj(Obj::Dict(
+                        Dict::default()
+                            .with("Type", name("FontDescriptor"))
+                            .with("FontName", name(e.name))
+                            .with("Flags", Obj::Int(e.flags))
+                            .with(
+                                "FontBBox",
+                                Obj::Array(e.bbox.iter().map(|v| Obj::Int(*v)).collect()),
+                            )
+                            .with("ItalicAngle", Obj::Int(0))
+                            .with("Ascent", Obj::Int(e.ascent))
+                            .with("Descent", Obj::Int(e.descent))
+                            .with("CapHeight", Obj::Int(e.cap_height))
+                            .with("StemV", Obj::Int(e.stem_v))
+                            .with("FontFile2", Obj::Ref(file)),
+                    )));
+                    Dict::default()
+                        .with("Type", name("Font"))
+                        .with("Subtype", name("TrueType"))
+                        .with("BaseFont", name(e.name))
+                        .with("FirstChar", Obj::Int(32))
+                        .with("LastChar", Obj::Int(255))
+                        .with(
+                            "Widths",
+                            Obj::Array(
+                                (32..=255u8)
+                                    .map(|b| Obj::Int(i64::from(f.ce_glyph_width(b))))
+                                    .collect(),
+                            ),
+                        )
+                        .with("FontDescriptor", Obj::Ref(descriptor))
+                        .with("Encoding", encoding())
+                } else {
                     Dict::default()
                         .with("Type", name("Font"))
                         .with("Subtype", name("Type1"))
                         .with("BaseFont", name(f.base_name()))
-                        .with("Encoding", encoding()),
-                )));
+                        .with("Encoding", encoding())
+                };
+                let fid = objs.add(Body::Obj(Obj::Dict(font)));
                 fd.0.push((font_key(*f), Obj::Ref(fid)));
             }
             objs.add(Body::Obj(Obj::Dict(fd)))
