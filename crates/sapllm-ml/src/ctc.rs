@@ -355,10 +355,19 @@ pub fn resolve_abbreviations(line: &mut Decoded) -> usize {
             let lower = letters
                 .iter()
                 .any(|&k| text(k).chars().all(char::is_lowercase));
-            if lower {
+            // `Sp. z 0.0.`: every letter read as a zero, after a lowercase word. Zeros alone
+            // are safe to turn (no number is written `0.0.`); ones are not (`art. 1.1.`).
+            let zeros_after_lowercase = letters.iter().all(|&k| text(k) == "0")
+                && i >= 2
+                && (0..i - 1)
+                    .rev()
+                    .map_while(|k| (text(k) != " ").then(|| text(k)))
+                    .all(|t| t.chars().all(char::is_lowercase))
+                && text(i - 2) != " ";
+            if lower || zeros_after_lowercase {
                 for &k in &letters {
                     let to = match text(k) {
-                        "I" | "1" => "l",
+                        "I" | "1" if lower => "l",
                         "0" => "o",
                         _ => continue,
                     };
@@ -549,6 +558,13 @@ mod tests {
             l.text()
         };
         assert_eq!(fixed("Conti S.r.I. Roma"), "Conti S.r.l. Roma");
+        assert_eq!(fixed("Nowak Sp. z 0.0."), "Nowak Sp. z o.o.");
+        assert_eq!(fixed("Nr. 0.0."), "Nr. 0.0.", "no lowercase word before");
+        assert_eq!(
+            fixed("art. 1.1."),
+            "art. 1.1.",
+            "ones stay without a lowercase letter"
+        );
         assert_eq!(fixed("Sp. z o.0."), "Sp. z o.o.");
         // All capitals, one letter, numbers and dates: left alone.
         assert_eq!(fixed("S.A.I. I. 1.0. 1.1.2024"), "S.A.I. I. 1.0. 1.1.2024");

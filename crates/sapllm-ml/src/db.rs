@@ -6,6 +6,12 @@
 //! rectangle is below `box_thresh` are dropped; survivors are grown by the unclip offset
 //! `area × ratio / perimeter` (the detector is trained on shrunk text regions) and scaled to
 //! the input image.
+//!
+//! One step PaddleOCR does not have: a region that fills too little of its rectangle is not
+//! one straight line but several joined ones — typically a rubber stamp lying across address
+//! lines, which joins them into one slanted blob whose rectangle then fails `box_thresh`, so
+//! the lines under the stamp were lost whole. Such a region is split ([`split`]) and its
+//! parts are boxed on their own.
 
 /// Parameters of the post-processing.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -115,16 +121,24 @@ pub fn boxes_from_map(
     }
     let mut regions = regions(map, map_w, map_h, p.thresh);
     // Largest first, so a cap on candidates drops specks, not text.
-    regions.sort_by_key(|r| std::cmp::Reverse(r.pixels));
+    regions.sort_by_key(|r| std::cmp::Reverse(r.pixels.len()));
     regions.truncate(p.max_candidates);
     let (sx, sy) = (image_w / map_w as f32, image_h / map_h as f32);
     let mut out = Vec::new();
-    for r in regions {
+    let mut todo: Vec<(Region, bool)> = regions.into_iter().map(|r| (r, true)).collect();
+    while let Some((r, may_split)) = todo.pop() {
         let Some(rect) = min_area_rect(&r.hull_points()) else {
             continue;
         };
         if rect.w.min(rect.h) < p.min_size {
             continue;
+        }
+        let fill = r.pixels.len() as f32 / (rect.w * rect.h).max(1.0);
+        if may_split && fill < SPLIT_BELOW_FILL && r.pixels.len() >= MIN_SPLIT_PIXELS {
+            if let Some(parts) = split(&r, map, map_w) {
+                todo.extend(parts.into_iter().map(|r| (r, false)));
+                continue;
+            }
         }
         let score = mean_inside(map, map_w, map_h, &rect);
         if score < p.box_thresh {
@@ -153,15 +167,29 @@ pub fn boxes_from_map(
     out
 }
 
-/// A connected region of the binary map, kept as its extreme x per row (enough for its convex
-/// hull).
+/// A connected region of the binary map: its pixels (row-major indices into the map) and,
+/// per row, the extreme x (enough for its convex hull).
 struct Region {
     /// (y, min x, max x) per row.
     rows: Vec<(usize, usize, usize)>,
-    pixels: usize,
+    pixels: Vec<usize>,
 }
 
 impl Region {
+    fn new(pixels: Vec<usize>, w: usize) -> Self {
+        let mut extremes: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
+        for &i in &pixels {
+            let (x, y) = (i % w, i / w);
+            let e = extremes.entry(y).or_insert((x, x));
+            e.0 = e.0.min(x);
+            e.1 = e.1.max(x);
+        }
+        Self {
+            rows: extremes.into_iter().map(|(y, (a, b))| (y, a, b)).collect(),
+            pixels,
+        }
+    }
+
     /// Corner points of every row's extreme pixels: their convex hull is the region's.
     fn hull_points(&self) -> Vec<[f32; 2]> {
         let mut pts = Vec::with_capacity(self.rows.len() * 4);
@@ -171,6 +199,150 @@ impl Region {
         }
         convex_hull(pts)
     }
+}
+
+/// A region filling less than this share of its minimum-area rectangle is split. A text
+/// line's region is a filled bar (≈ 0.9); two lines joined by a slanted stamp fill far less.
+const SPLIT_BELOW_FILL: f32 = 0.6;
+/// Regions smaller than this (map pixels) are never split: specks and short words.
+const MIN_SPLIT_PIXELS: usize = 200;
+/// How far (map pixels) a part grows from its core.
+const SPLIT_GROWTH: u32 = 3;
+/// The thresholds tried, in order, for the cores of the joined parts.
+const SPLIT_THRESHOLDS: [f32; 3] = [0.6, 0.75, 0.9];
+
+/// Splits a region made of several joined lines: its pixels above a higher threshold form
+/// separate cores (the detector is surest in the middle of each line and least sure where a
+/// stamp crosses it), and every pixel of the region goes to the core it reaches first
+/// (breadth-first inside the region, at most [`SPLIT_GROWTH`] pixels), so each part keeps
+/// the full thickness of its line; what no core reaches is dropped.
+/// `None` when no threshold separates at least two cores of some size.
+fn split(region: &Region, map: &[f32], w: usize) -> Option<Vec<Region>> {
+    let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+    for &i in &region.pixels {
+        let (x, y) = (i % w, i / w);
+        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+    }
+    let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
+    let local = |i: usize| (i / w - y0) * bw + (i % w - x0);
+    let mut inside = vec![false; bw * bh];
+    for &i in &region.pixels {
+        inside[local(i)] = true;
+    }
+    let neighbours = |j: usize| {
+        let (x, y) = ((j % bw) as i64, (j / bw) as i64);
+        [
+            (-1, 0),
+            (1, 0),
+            (0, -1),
+            (0, 1),
+            (-1, -1),
+            (1, -1),
+            (-1, 1),
+            (1, 1),
+        ]
+        .into_iter()
+        .filter_map(move |(dx, dy)| {
+            let (nx, ny) = (x + dx, y + dy);
+            (nx >= 0 && ny >= 0 && nx < bw as i64 && ny < bh as i64)
+                .then(|| ny as usize * bw + nx as usize)
+        })
+    };
+    let min_core = (region.pixels.len() / 50).max(12);
+    for t in SPLIT_THRESHOLDS {
+        // Cores: connected pixels of the region above `t`.
+        let mut label = vec![0u32; bw * bh];
+        let mut cores = 0u32;
+        let mut queue = std::collections::VecDeque::new();
+        let mut seeds: Vec<usize> = Vec::new();
+        for &i in &region.pixels {
+            let j = local(i);
+            if label[j] != 0 || map[i] <= t {
+                continue;
+            }
+            let id = cores + 1;
+            let mut members = vec![j];
+            label[j] = id;
+            let mut k = 0;
+            while k < members.len() {
+                let m = members[k];
+                k += 1;
+                for n in neighbours(m) {
+                    let gi = (n / bw + y0) * w + n % bw + x0;
+                    if inside[n] && label[n] == 0 && map[gi] > t {
+                        label[n] = id;
+                        members.push(n);
+                    }
+                }
+            }
+            if members.len() >= min_core {
+                cores = id;
+                seeds.extend(members);
+            } else {
+                // Too small to be a line: its pixels are grown into by the real cores.
+                for m in members {
+                    label[m] = u32::MAX;
+                }
+            }
+        }
+        if cores < 2 {
+            continue;
+        }
+        for l in label.iter_mut().filter(|l| **l == u32::MAX) {
+            *l = 0;
+        }
+        // Grown a few pixels only: enough to give the line back the margin the higher
+        // threshold took, not so far that a stamp's bar without a core of its own is taken in.
+        queue.extend(seeds.into_iter().map(|j| (j, 0u32)));
+        while let Some((j, d)) = queue.pop_front() {
+            if d >= SPLIT_GROWTH {
+                continue;
+            }
+            for n in neighbours(j) {
+                if inside[n] && label[n] == 0 {
+                    label[n] = label[j];
+                    queue.push_back((n, d + 1));
+                }
+            }
+        }
+        let mut parts: Vec<Vec<usize>> = vec![Vec::new(); cores as usize];
+        for &i in &region.pixels {
+            let l = label[local(i)];
+            if l != 0 {
+                parts[l as usize - 1].push(i);
+            }
+        }
+        return Some(
+            parts
+                .into_iter()
+                .map(|p| Region::new(trim_stubs(p, w), w))
+                .collect(),
+        );
+    }
+    None
+}
+
+/// Rows at the top and bottom of a part that hold less than a quarter of its fullest row:
+/// the stub of a crossing stamp stroke left on a line, which would make its box (grown in
+/// proportion to its thickness) two lines tall.
+fn trim_stubs(pixels: Vec<usize>, w: usize) -> Vec<usize> {
+    let mut rows: std::collections::BTreeMap<usize, usize> = Default::default();
+    for &i in &pixels {
+        *rows.entry(i / w).or_default() += 1;
+    }
+    let full = rows.values().copied().max().unwrap_or(0);
+    let kept: Vec<usize> = rows
+        .iter()
+        .filter(|(_, n)| **n * 4 >= full)
+        .map(|(y, _)| *y)
+        .collect();
+    let (Some(&top), Some(&bottom)) = (kept.first(), kept.last()) else {
+        return pixels;
+    };
+    pixels
+        .into_iter()
+        .filter(|i| (top..=bottom).contains(&(i / w)))
+        .collect()
 }
 
 /// 8-connected regions above `thresh`.
@@ -184,14 +356,10 @@ fn regions(map: &[f32], w: usize, h: usize, thresh: f32) -> Vec<Region> {
         }
         label[start] = true;
         stack.push(start);
-        let mut extremes: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();
-        let mut pixels = 0;
+        let mut pixels = Vec::new();
         while let Some(i) = stack.pop() {
             let (x, y) = (i % w, i / w);
-            pixels += 1;
-            let e = extremes.entry(y).or_insert((x, x));
-            e.0 = e.0.min(x);
-            e.1 = e.1.max(x);
+            pixels.push(i);
             for dy in -1i64..=1 {
                 for dx in -1i64..=1 {
                     let (nx, ny) = (x as i64 + dx, y as i64 + dy);
@@ -206,10 +374,7 @@ fn regions(map: &[f32], w: usize, h: usize, thresh: f32) -> Vec<Region> {
                 }
             }
         }
-        out.push(Region {
-            rows: extremes.into_iter().map(|(y, (a, b))| (y, a, b)).collect(),
-            pixels,
-        });
+        out.push(Region::new(pixels, w));
     }
     out
 }
@@ -394,6 +559,42 @@ mod tests {
             "tight across the text: {}",
             b[0].height()
         );
+    }
+
+    #[test]
+    fn lines_joined_by_a_slanted_stamp_are_split_and_boxed_each() {
+        // Two address lines (cores 0.95) and a stamp's slanted bar (0.8) crossing both, all
+        // above the binarisation threshold: one region, filling little of its rectangle.
+        let (w, h) = (240, 80);
+        let mut m = map_with(w, h, &[(20, 20, 180, 28, 0.95), (20, 40, 120, 48, 0.95)]);
+        for x in 60..200 {
+            let yc: usize = 70 - (x - 60) / 2;
+            for y in yc.saturating_sub(4)..yc + 4 {
+                let v = &mut m[y * w + x];
+                *v = v.max(0.8);
+            }
+        }
+        let boxes = boxes_from_map(&m, w, h, w as f32, h as f32, &DbParams::default());
+        let level = |b: &TextBox| {
+            let (x0, y0, x1, y1) = b.bounds();
+            (x0, y0, x1, y1)
+        };
+        let first = boxes
+            .iter()
+            .map(level)
+            .find(|&(x0, y0, x1, y1)| y0 < 24.0 && y1 < 36.0 && x0 < 22.0 && x1 > 170.0);
+        let second = boxes
+            .iter()
+            .map(level)
+            .find(|&(x0, y0, x1, y1)| y0 > 30.0 && y1 < 56.0 && x0 < 22.0 && x1 > 110.0);
+        assert!(first.is_some() && second.is_some(), "{boxes:?}");
+        // Each line's box is one line tall (the stamp's stubs trimmed)…
+        for b in &boxes {
+            assert!(b.height() < 26.0, "{b:?}");
+        }
+        // …and the stamp's bar, which has no core of its own, is dropped. (Without the
+        // split the joined region fails `box_thresh` and both lines are lost.)
+        assert_eq!(boxes.len(), 2, "{boxes:?}");
     }
 
     #[test]

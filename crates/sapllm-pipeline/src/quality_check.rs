@@ -48,6 +48,7 @@ pub fn check(
     let mut findings = Vec::new();
     if !exact {
         drop_weak_fields(extraction, t, &mut findings);
+        repair_identifiers(extraction, &mut findings);
         self_correct_totals(extraction, t.arithmetic_tolerance, &mut findings);
     }
     if !exact {
@@ -125,6 +126,100 @@ fn drop_weak_fields(extraction: &mut Extraction, t: &Thresholds, findings: &mut 
                 .on(&[k]),
             );
         }
+    }
+}
+
+/// Characters OCR confuses by shape, and what each may really be.
+const LOOK_ALIKES: &[(char, &str)] = &[
+    ('0', "ODQ"),
+    ('O', "0DQ"),
+    ('D', "0O"),
+    ('Q', "0O"),
+    ('1', "IL7"),
+    ('I', "1L"),
+    ('L', "1I"),
+    ('7', "1"),
+    ('2', "Z"),
+    ('Z', "2"),
+    ('5', "S6"),
+    ('S', "5"),
+    ('6', "5G8"),
+    ('G', "6"),
+    ('8', "B63"),
+    ('B', "8"),
+    ('3', "8"),
+];
+
+/// Confidence of an identifier put right by its check digits: below the trust level, so the
+/// clerk sees the change.
+const REPAIRED_CONFIDENCE: f32 = 0.75;
+
+/// Identifiers read by OCR that fail their check digits (VAT IDs of countries with a check
+/// digit, IBANs) are put right when exactly one change of one character into a look-alike
+/// makes them pass (`GB866774584` → `GB866774564`, `ESAD3758919` → `ESA03758919`). With
+/// more than one such change the value stays as read: a weak checksum (mod 11) lets some
+/// wrong changes pass, and then the page has to decide. Text-layer values are never touched:
+/// a wrong number printed is the supplier's mistake, for validation to report.
+fn repair_identifiers(extraction: &mut Extraction, findings: &mut Vec<Finding>) {
+    use crate::checks::{iban, vat_id};
+    for key in [FieldKey::SellerVatId, FieldKey::BuyerVatId, FieldKey::Iban] {
+        let Some(f) = extraction.fields.get_mut(&key) else {
+            continue;
+        };
+        if f.provenance.source != SourceKind::Ocr {
+            continue;
+        }
+        let (FieldValue::Code(read) | FieldValue::Text(read)) = &f.value else {
+            continue;
+        };
+        let passes = |s: &str| match key {
+            FieldKey::Iban => iban::check_iban(s).is_ok(),
+            _ => vat_id::check_vat_id(s).is_ok_and(|v| v.checksum_verified),
+        };
+        let well_formed = match key {
+            FieldKey::Iban => iban::check_iban(read).is_ok(),
+            _ => vat_id::check_vat_id(read).is_ok(),
+        };
+        if well_formed {
+            continue;
+        }
+        let chars: Vec<char> = read.chars().collect();
+        let mut repairs: Vec<String> = Vec::new();
+        for (i, c) in chars.iter().enumerate() {
+            let Some((_, alts)) = LOOK_ALIKES.iter().find(|(k, _)| k == c) else {
+                continue;
+            };
+            for alt in alts.chars() {
+                let mut fixed = chars.clone();
+                fixed[i] = alt;
+                let fixed: String = fixed.into_iter().collect();
+                if passes(&fixed) && !repairs.contains(&fixed) {
+                    repairs.push(fixed);
+                }
+            }
+        }
+        let [fixed] = repairs.as_slice() else {
+            continue;
+        };
+        let read = read.clone();
+        f.value = match &f.value {
+            FieldValue::Text(_) => FieldValue::Text(fixed.clone()),
+            _ => FieldValue::Code(fixed.clone()),
+        };
+        f.confidence = f.confidence.min(REPAIRED_CONFIDENCE);
+        f.provenance.explanation = format!(
+            "{}; read as {read}, which fails its check digits: one look-alike changed ({fixed} passes)",
+            f.provenance.explanation
+        );
+        findings.push(
+            Finding::new(
+                Stage::QualityCheck,
+                "identifier_repaired",
+                Severity::Info,
+                format!("{key} read by OCR as {read} fails its check digits; {fixed} is the only look-alike reading that passes"),
+            )
+            .on(&[key]),
+        );
     }
 }
 
@@ -493,6 +588,74 @@ mod tests {
 
     fn field(cands: Vec<Candidate>) -> ExtractedField {
         ExtractedField::from_candidates(cands).unwrap()
+    }
+
+    fn code(v: &str, source: SourceKind) -> ExtractedField {
+        let mut c = cand("0", 0.9);
+        c.value = FieldValue::Code(v.into());
+        c.provenance.source = source;
+        field(vec![c])
+    }
+
+    #[test]
+    fn ocr_identifiers_failing_their_check_digits_are_repaired_by_one_look_alike() {
+        let mut x = Extraction::default();
+        // GB866774564 is valid (mod 97); OCR read the 6 as an 8.
+        x.fields
+            .insert(FieldKey::SellerVatId, code("GB866774584", SourceKind::Ocr));
+        // A letter where Spain has a digit: ESA03758919 passes, ESAD3758919 is malformed.
+        x.fields
+            .insert(FieldKey::BuyerVatId, code("ESAD3758919", SourceKind::Ocr));
+        // IBAN with a 0 read as O.
+        x.fields.insert(
+            FieldKey::Iban,
+            code("DE89370400440532O13000", SourceKind::Ocr),
+        );
+        let findings = check(&mut x, DocType::Invoice, false, &Thresholds::default());
+        assert_eq!(
+            x.fields[&FieldKey::SellerVatId].value,
+            FieldValue::Code("GB866774564".into())
+        );
+        assert_eq!(
+            x.fields[&FieldKey::BuyerVatId].value,
+            FieldValue::Code("ESA03758919".into())
+        );
+        assert_eq!(
+            x.fields[&FieldKey::Iban].value,
+            FieldValue::Code("DE89370400440532013000".into())
+        );
+        assert!(x.fields[&FieldKey::SellerVatId].confidence <= REPAIRED_CONFIDENCE);
+        assert_eq!(
+            findings
+                .iter()
+                .filter(|f| f.code == "identifier_repaired")
+                .count(),
+            3
+        );
+    }
+
+    #[test]
+    fn text_layer_identifiers_and_ambiguous_repairs_are_left_as_read() {
+        let mut x = Extraction::default();
+        // Printed wrong in the text layer: the supplier's mistake, for validation to report.
+        x.fields.insert(
+            FieldKey::SellerVatId,
+            code("GB866774584", SourceKind::TextLayer),
+        );
+        // Polish NIP (mod 11): PL2914777762 fails, and both PL2914177762 (7 → 1) and
+        // PL2914777752 (6 → 5) pass, so neither is taken.
+        x.fields
+            .insert(FieldKey::BuyerVatId, code("PL2914777762", SourceKind::Ocr));
+        let findings = check(&mut x, DocType::Invoice, false, &Thresholds::default());
+        assert_eq!(
+            x.fields[&FieldKey::SellerVatId].value,
+            FieldValue::Code("GB866774584".into())
+        );
+        assert_eq!(
+            x.fields[&FieldKey::BuyerVatId].value,
+            FieldValue::Code("PL2914777762".into())
+        );
+        assert!(!findings.iter().any(|f| f.code == "identifier_repaired"));
     }
 
     #[test]
