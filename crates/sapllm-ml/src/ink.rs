@@ -141,7 +141,7 @@ impl CropInk {
     /// The ink runs strictly inside `(a, b)` (the glyphs centred at `a` and `b` excluded)
     /// when, after trimming what is no dot at either end, at least [`MIN_LEADER_DOTS`]
     /// remain, every one a baseline dot and evenly spaced as in a dot leader; empty otherwise.
-    fn leader_dots(&self, a: usize, b: usize) -> Vec<(usize, usize)> {
+    pub(crate) fn leader_dots(&self, a: usize, b: usize) -> Vec<(usize, usize)> {
         let xh = self.x_height();
         let runs: Vec<(usize, usize)> = self
             .inked_runs(a, b)
