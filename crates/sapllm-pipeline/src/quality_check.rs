@@ -95,13 +95,21 @@ pub fn check(
                 Severity::Review,
                 format!(
                     "{k} = {} has confidence {:.2}, below {:.2}",
-                    f.value, f.confidence, t.field_review_below
+                    f.value,
+                    shown_below(f.confidence),
+                    t.field_review_below
                 ),
             )
             .on(&[*k]),
         );
     }
     findings
+}
+
+/// A confidence as a reason shows it next to the threshold it fell below: cut, not rounded,
+/// to two places, so 0.598 reads "0.59, below 0.60" and not "0.60, below 0.60".
+pub(crate) fn shown_below(confidence: f32) -> f32 {
+    (confidence * 100.0).floor() / 100.0
 }
 
 fn drop_weak_fields(extraction: &mut Extraction, t: &Thresholds, findings: &mut Vec<Finding>) {
@@ -656,6 +664,13 @@ mod tests {
             FieldValue::Code("PL2914777762".into())
         );
         assert!(!findings.iter().any(|f| f.code == "identifier_repaired"));
+    }
+
+    #[test]
+    fn a_confidence_just_below_its_threshold_never_reads_as_equal_to_it() {
+        assert_eq!(format!("{:.2}", shown_below(0.598)), "0.59");
+        assert_eq!(format!("{:.2}", shown_below(0.6)), "0.60");
+        assert_eq!(format!("{:.2}", shown_below(0.849_99)), "0.84");
     }
 
     #[test]

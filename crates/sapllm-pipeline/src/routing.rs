@@ -46,7 +46,8 @@ pub fn route(
             Severity::Review,
             format!(
                 "document type {} has confidence {:.2}",
-                doc_type.value, doc_type.confidence
+                doc_type.value,
+                crate::quality_check::shown_below(doc_type.confidence)
             ),
         ));
     }
@@ -83,7 +84,8 @@ pub fn route(
                     "below_auto_approve_confidence",
                     Severity::Review,
                     format!(
-                        "{k} has confidence {c:.2}; automatic approval needs {:.2}",
+                        "{k} has confidence {:.2}; automatic approval needs {:.2}",
+                        crate::quality_check::shown_below(c),
                         policy.auto_approve_min_confidence
                     ),
                 )
