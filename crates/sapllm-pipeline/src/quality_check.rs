@@ -12,6 +12,7 @@
 //! when they are consistent with the line items or the VAT breakdown.
 
 use rust_decimal::Decimal;
+use sapllm_core::identity::mask_iban;
 use sapllm_core::{
     Candidate, DecimalExt, DocType, ExtractedField, FieldKey, FieldValue, Finding, LineKey,
     Producer, Provenance, Severity, SourceKind, Stage,
@@ -180,15 +181,14 @@ fn repair_identifiers(extraction: &mut Extraction, findings: &mut Vec<Finding>) 
         let (FieldValue::Code(read) | FieldValue::Text(read)) = &f.value else {
             continue;
         };
-        let passes = |s: &str| match key {
-            FieldKey::Iban => iban::check_iban(s).is_ok(),
-            _ => vat_id::check_vat_id(s).is_ok_and(|v| v.checksum_verified),
+        // Ok(whether check digits were verified) for a well-formed value.
+        let check = |s: &str| match key {
+            FieldKey::Iban => iban::check_iban(s).map(|_| true).map_err(drop),
+            _ => vat_id::check_vat_id(s)
+                .map(|v| v.checksum_verified)
+                .map_err(drop),
         };
-        let well_formed = match key {
-            FieldKey::Iban => iban::check_iban(read).is_ok(),
-            _ => vat_id::check_vat_id(read).is_ok(),
-        };
-        if well_formed {
+        if check(read).is_ok() {
             continue;
         }
         let chars: Vec<char> = read.chars().collect();
@@ -201,7 +201,7 @@ fn repair_identifiers(extraction: &mut Extraction, findings: &mut Vec<Finding>) 
                 let mut fixed = chars.clone();
                 fixed[i] = alt;
                 let fixed: String = fixed.into_iter().collect();
-                if passes(&fixed) && !repairs.contains(&fixed) {
+                if check(&fixed) == Ok(true) && !repairs.contains(&fixed) {
                     repairs.push(fixed);
                 }
             }
@@ -209,14 +209,18 @@ fn repair_identifiers(extraction: &mut Extraction, findings: &mut Vec<Finding>) 
         let [fixed] = repairs.as_slice() else {
             continue;
         };
-        let read = read.clone();
+        // Messages never hold a full IBAN (see `validation`).
+        let (shown_read, shown_fixed) = match key {
+            FieldKey::Iban => (mask_iban(read), mask_iban(fixed)),
+            _ => (read.clone(), fixed.clone()),
+        };
         f.value = match &f.value {
             FieldValue::Text(_) => FieldValue::Text(fixed.clone()),
             _ => FieldValue::Code(fixed.clone()),
         };
         f.confidence = f.confidence.min(REPAIRED_CONFIDENCE);
         f.provenance.explanation = format!(
-            "{}; read as {read}, which fails its check digits: one look-alike changed ({fixed} passes)",
+            "{}; read as {shown_read}, which fails its check digits: one look-alike changed ({shown_fixed} passes)",
             f.provenance.explanation
         );
         findings.push(
@@ -224,7 +228,7 @@ fn repair_identifiers(extraction: &mut Extraction, findings: &mut Vec<Finding>) 
                 Stage::QualityCheck,
                 "identifier_repaired",
                 Severity::Info,
-                format!("{key} read by OCR as {read} fails its check digits; {fixed} is the only look-alike reading that passes"),
+                format!("{key} read by OCR as {shown_read} fails its check digits; {shown_fixed} is the only look-alike reading that passes"),
             )
             .on(&[key]),
         );
@@ -640,6 +644,27 @@ mod tests {
                 .count(),
             3
         );
+    }
+
+    #[test]
+    fn a_repaired_iban_is_named_masked_in_the_finding_and_the_explanation() {
+        let mut x = Extraction::default();
+        x.fields.insert(
+            FieldKey::Iban,
+            code("DE89370400440532O13000", SourceKind::Ocr),
+        );
+        let findings = check(&mut x, DocType::Invoice, false, &Thresholds::default());
+        let repaired = findings
+            .iter()
+            .find(|f| f.code == "identifier_repaired")
+            .expect("repaired");
+        for text in [
+            &repaired.message,
+            &x.fields[&FieldKey::Iban].provenance.explanation,
+        ] {
+            assert!(!text.contains("DE89370400440532013000"), "{text}");
+            assert!(!text.contains("DE89370400440532O13000"), "{text}");
+        }
     }
 
     #[test]
