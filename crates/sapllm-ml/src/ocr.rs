@@ -877,13 +877,10 @@ fn join_leaders(page: &RgbImage, lines: Vec<Line>) -> Vec<Line> {
         if has_prev[i] {
             continue;
         }
-        let (mut last, mut seen) = (i, 0);
+        // Ends: every join goes to a line whose right edge lies further right.
+        let mut last = i;
         while let Some(j) = next[last] {
-            if j == i || seen > lines.len() {
-                break; // never loops: joins go rightwards, but stay safe
-            }
             last = j;
-            seen += 1;
         }
         out.push(if last == i {
             lines[i]
