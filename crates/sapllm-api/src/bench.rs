@@ -236,8 +236,9 @@ impl Default for OcrBenchOptions {
 /// One engine on one set of pages.
 #[derive(Debug, Clone, Serialize)]
 pub struct OcrSetStats {
-    /// `scans` (image pages with a reference text `X.ocr.txt`, as written by the scan
-    /// generator) or `renders` (digital PDF pages rendered, their text layer the reference).
+    /// `scans` (image pages with reference words `X.ocr.tsv`, else text `X.ocr.txt`, as
+    /// written by the scan generator) or `renders` (digital PDF pages rendered, their text
+    /// layer the reference).
     pub set: String,
     pub pages: usize,
     pub reference_chars: usize,
@@ -459,14 +460,23 @@ fn reference_pages(file: &std::path::Path, dpi: f32) -> Result<Vec<RefPage>, Str
             .into_iter()
             .zip(refs)
             .enumerate()
-            .map(|(i, ((image, dpi), reference))| RefPage {
-                set: "scans",
-                image,
-                dpi,
-                reference,
-                words: words
+            .map(|(i, ((image, dpi), text))| {
+                let page_words = words
                     .as_ref()
-                    .map(|w| w.get(i).cloned().unwrap_or_default()),
+                    .map(|w| w.get(i).cloned().unwrap_or_default());
+                // The reference is put in reading order by the same rule, in the same build,
+                // as the OCR words it is compared with; the `X.ocr.txt` written at generation
+                // time is only the fallback for a scan without its word boxes.
+                let reference = page_words
+                    .as_deref()
+                    .map_or(text, sapllm_ml::metrics::reading_text);
+                RefPage {
+                    set: "scans",
+                    image,
+                    dpi,
+                    reference,
+                    words: page_words,
+                }
             })
             .collect());
     }
@@ -643,4 +653,38 @@ fn run_tesseract(
         });
     }
     Ok((words, cpu, wall))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scans_reference_is_grouped_by_this_build_from_its_word_boxes() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("x.png");
+        image::RgbImage::from_pixel(200, 100, image::Rgb([255, 255, 255]))
+            .save(&page)
+            .unwrap();
+        // The text written at generation time, grouped by an older rule: not the reference
+        // when the word boxes are there.
+        std::fs::write(dir.path().join("x.ocr.txt"), "Total Net 119,00 100,00").unwrap();
+        std::fs::write(
+            dir.path().join("x.ocr.tsv"),
+            "page\tx0\ty0\tx1\ty1\ttext\n\
+             0\t10\t10\t40\t20\tNet\n\
+             0\t60\t10\t90\t20\t100,00\n\
+             0\t10\t30\t40\t40\tTotal\n\
+             0\t60\t30\t90\t40\t119,00\n",
+        )
+        .unwrap();
+        let pages = reference_pages(&page, 150.0).unwrap();
+        assert_eq!(pages.len(), 1);
+        assert_eq!(pages[0].reference, "Net 100,00 Total 119,00");
+        assert_eq!(pages[0].words.as_ref().map(Vec::len), Some(4));
+        // Without the boxes the stored text is the reference.
+        std::fs::remove_file(dir.path().join("x.ocr.tsv")).unwrap();
+        let pages = reference_pages(&page, 150.0).unwrap();
+        assert_eq!(pages[0].reference, "Total Net 119,00 100,00");
+    }
 }

@@ -138,7 +138,7 @@ enum Command {
         /// Also measure reading throughput with 1..=N reader processes.
         #[arg(long)]
         scaling: Option<usize>,
-        /// Also measure OCR page by page (CER against `X.ocr.txt` or the text layer, CPU time)
+        /// Also measure OCR page by page (CER against a scan's `X.ocr.tsv` / `X.ocr.txt` or the text layer, CPU time)
         /// and, when installed, Tesseract eng+deu on the same pages.
         #[arg(long)]
         ocr: bool,

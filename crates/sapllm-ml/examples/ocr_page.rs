@@ -120,9 +120,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 None => (pdf.render_page(&bytes, page.index, dpi)?, dpi),
             };
             let (ocr, t) = engine.recognize_timed(&img, page_dpi, page.index)?;
-            let reference = match &sidecar {
-                Some(refs) => refs.get(page.index as usize).cloned().unwrap_or_default(),
-                None => reading_text(&page.words),
+            let reference = match (&tsv, &sidecar) {
+                // Grouped into lines by this build's rule, like the OCR words.
+                (Some(p), _) => p
+                    .get(page.index as usize)
+                    .map_or_else(String::new, |w| reading_text(w)),
+                (None, Some(refs)) => refs.get(page.index as usize).cloned().unwrap_or_default(),
+                (None, None) => reading_text(&page.words),
             };
             let hyp = reading_text(&ocr.words);
             let c = CerCount::of(&reference, &hyp);
