@@ -385,6 +385,166 @@ pub fn resolve_abbreviations(line: &mut Decoded) -> usize {
     changes.len()
 }
 
+/// A lone stroke after a number at the end of a text region is the unit litre (`0,75 l`,
+/// `40 l`), not a one: in sans-serif print `l` and `1` differ by a flag the recogniser loses
+/// at scan resolution, and it then prefers the digit next to digits. A one there would be a
+/// quantity or a reference, which stand in a column of their own or before more digits
+/// (`+33 1 59 80`). Returns the number of characters changed.
+pub fn resolve_litre(line: &mut Decoded) -> usize {
+    let n = line.chars.len();
+    let mut changes = Vec::new();
+    for i in 2..n {
+        let c = &line.chars;
+        let lone_stroke = matches!(c[i].text.as_str(), "1" | "I" | "|");
+        let after_number = c[i - 1].text == " "
+            && c[i - 2].text.chars().all(|ch| ch.is_ascii_digit())
+            && !c[i - 2].text.is_empty();
+        // The end of the region, or a bracketed note after it (`0,75 l (12)`).
+        let ends =
+            i + 1 == n || (c[i + 1].text == " " && c.get(i + 2).is_some_and(|x| x.text == "("));
+        if lone_stroke && after_number && ends {
+            changes.push(i);
+        }
+    }
+    for &i in &changes {
+        line.chars[i].text = "l".to_owned();
+    }
+    changes.len()
+}
+
+/// Spaces that typography never sets, read into a line by the recogniser or the ink check:
+/// inside an e-mail address (`info @firma.example`, `info@firma .example`), and between a
+/// word and the comma or period that ends it (`Tel .`, `giorni ,`). A spaced leader
+/// (`Total . . .`) keeps its spaces. Returns the number of spaces removed.
+pub fn resolve_spacing(line: &mut Decoded) -> usize {
+    let text = |chars: &[DecodedChar], i: usize| -> String {
+        chars.get(i).map(|c| c.text.clone()).unwrap_or_default()
+    };
+    let is = |t: &str, f: fn(char) -> bool| {
+        let mut cs = t.chars();
+        matches!((cs.next(), cs.next()), (Some(c), None) if f(c))
+    };
+    let address_char = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-' | '_');
+    // The run of address characters from `i` on: a domain has a letter and a dot in it
+    // (`10 @ 12.50 EUR` is a price, not an address).
+    let domain_at = |chars: &[DecodedChar], i: usize| {
+        let run: String = chars[i.min(chars.len())..]
+            .iter()
+            .map(|c| c.text.as_str())
+            .take_while(|t| t.chars().all(address_char) && !t.is_empty())
+            .collect();
+        run.chars().any(char::is_alphabetic) && run.trim_start_matches('.').contains('.')
+    };
+    let mut removed = 0;
+    let mut i = 1;
+    while i + 1 < line.chars.len() {
+        let chars = &line.chars;
+        let (before, here, after) = (text(chars, i - 1), text(chars, i), text(chars, i + 1));
+        let drop = here == " "
+            && (
+                // `info @firma.example`
+                (after == "@"
+                    && is(&before, char::is_alphanumeric)
+                    && domain_at(chars, i + 2 + usize::from(text(chars, i + 2) == " ")))
+                // `info@ firma.example`
+                || (before == "@"
+                    && i >= 2
+                    && is(&text(chars, i - 2), char::is_alphanumeric)
+                    && domain_at(chars, i + 1))
+                // `info@firma .example`: the word before holds an `@` and the rest is a
+                // top-level domain.
+                || (after == "."
+                    && chars[..i]
+                        .iter()
+                        .rev()
+                        .take_while(|c| c.text != " ")
+                        .any(|c| c.text == "@")
+                    && is(&text(chars, i + 2), char::is_alphabetic))
+                // `Tel .`, `giorni ,`: one comma or period after a letter, then the end of the
+                // word, and no other dot in a row after it (`Date . :` and `Total . . .` are
+                // leaders).
+                || ((after == "." || after == ",")
+                    && is(&before, char::is_alphabetic)
+                    && matches!(text(chars, i + 2).as_str(), "" | " ")
+                    && !matches!(text(chars, i + 3).as_str(), "." | "·" | ","))
+            );
+        if drop {
+            // The character after the space inherits the gap evidence it stood for.
+            line.chars.remove(i);
+            removed += 1;
+        } else {
+            i += 1;
+        }
+    }
+    removed
+}
+
+/// The decimal separator of an amount read by OCR (`1.234,56` → `,`; `1,234.56` → `.`), when
+/// the token is one: digits with a separator and exactly two decimals, optionally grouped in
+/// thousands, after an optional currency sign. `None` for anything else (`2024-05-01`,
+/// `1.234`, `20.11.2024`).
+fn amount_separator(token: &str) -> Option<char> {
+    let t = token.trim_start_matches(['€', '£', '$']);
+    let at = t.len().checked_sub(3).filter(|&k| t.is_char_boundary(k))?;
+    let (int, dec) = t.split_at(at);
+    let mut d = dec.chars();
+    let sep = d.next().filter(|c| matches!(c, '.' | ','))?;
+    if !d.all(|c| c.is_ascii_digit()) || int.is_empty() {
+        return None;
+    }
+    let groups: Vec<&str> = int.split(['.', ',']).collect();
+    let digits = |g: &str| !g.is_empty() && g.chars().all(|c| c.is_ascii_digit());
+    let grouped =
+        groups.len() == 1 || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+    (groups.iter().all(|g| digits(g)) && grouped).then_some(sep)
+}
+
+/// A page writes its amounts one way: when most of its amounts end in `,dd` and almost none in
+/// `.dd` (or the reverse), the few others are misreads of the look-alike separator (`94.68` on
+/// a page of `1.234,56` amounts is `94,68`; `1.493.68` on a page of `1,234.56` amounts is
+/// `1,493.68`). Needs three amounts and a 4 : 1 majority. Returns the number of words changed.
+pub fn harmonise_decimal_separators(words: &mut [sapllm_core::Word]) -> usize {
+    let (mut comma, mut dot) = (0usize, 0usize);
+    for w in words.iter() {
+        match amount_separator(&w.text) {
+            Some(',') => comma += 1,
+            Some('.') => dot += 1,
+            _ => {}
+        }
+    }
+    let page = if comma >= 3 && comma >= 4 * dot {
+        ','
+    } else if dot >= 3 && dot >= 4 * comma {
+        '.'
+    } else {
+        return 0;
+    };
+    let thousands = if page == ',' { '.' } else { ',' };
+    let mut changed = 0;
+    for w in words.iter_mut() {
+        if amount_separator(&w.text).is_none() {
+            continue;
+        }
+        let n = w.text.chars().count();
+        // The last separator is the decimal one; the others group thousands.
+        let written: String = w
+            .text
+            .chars()
+            .enumerate()
+            .map(|(i, c)| match c {
+                '.' | ',' if i + 3 == n => page,
+                '.' | ',' => thousands,
+                c => c,
+            })
+            .collect();
+        if written != w.text {
+            w.text = written;
+            changed += 1;
+        }
+    }
+    changed
+}
+
 /// Softmax of a row of logits into `buf`.
 fn softmax<'a>(row: &[f32], buf: &'a mut [f32]) -> &'a [f32] {
     let max = row.iter().copied().fold(f32::MIN, f32::max);
@@ -568,5 +728,147 @@ mod tests {
         assert_eq!(fixed("Sp. z o.0."), "Sp. z o.o.");
         // All capitals, one letter, numbers and dates: left alone.
         assert_eq!(fixed("S.A.I. I. 1.0. 1.1.2024"), "S.A.I. I. 1.0. 1.1.2024");
+    }
+
+    /// A decoded line of `t`, one character per step, all fairly sure.
+    fn plain(t: &str) -> Decoded {
+        Decoded {
+            chars: t
+                .chars()
+                .enumerate()
+                .map(|(i, ch)| DecodedChar {
+                    text: ch.to_string(),
+                    step: i,
+                    prob: 0.9,
+                    space_before: 0.0,
+                    alt: None,
+                })
+                .collect(),
+            steps: t.chars().count(),
+        }
+    }
+
+    #[test]
+    fn spaces_typography_never_sets_are_removed() {
+        let fixed = |t: &str| {
+            let mut l = plain(t);
+            resolve_spacing(&mut l);
+            l.text()
+        };
+        assert_eq!(
+            fixed("info @aarhus-tryk.example"),
+            "info@aarhus-tryk.example"
+        );
+        assert_eq!(fixed("info @ firma.example ·"), "info@firma.example ·");
+        assert_eq!(fixed("info@ firma.example"), "info@firma.example");
+        assert_eq!(
+            fixed("info@logistica-padana .example"),
+            "info@logistica-padana.example"
+        );
+        assert_eq!(fixed("Tel . +39 02"), "Tel. +39 02");
+        assert_eq!(fixed("entro 30 giorni , netto"), "entro 30 giorni, netto");
+        // A price per unit, leaders and a lone dot before a colon keep their spaces.
+        assert_eq!(fixed("10 @ 12.50 EUR"), "10 @ 12.50 EUR");
+        assert_eq!(fixed("Total . . . . 100,00"), "Total . . . . 100,00");
+        assert_eq!(fixed("N.º cliente .: 47257"), "N.º cliente .: 47257");
+        assert_eq!(fixed("Net . 100,00"), "Net. 100,00");
+    }
+
+    #[test]
+    fn a_lone_stroke_after_a_number_at_the_end_is_litre() {
+        let fixed = |t: &str| {
+            let mut l = plain(t);
+            let n = resolve_litre(&mut l);
+            (l.text(), n)
+        };
+        assert_eq!(
+            fixed("Mineralwasser, Kiste 12 x 0,75 1"),
+            ("Mineralwasser, Kiste 12 x 0,75 l".into(), 1)
+        );
+        assert_eq!(
+            fixed("Vollmilch 3,5 %, 1 I"),
+            ("Vollmilch 3,5 %, 1 l".into(), 1)
+        );
+        assert_eq!(
+            fixed("Leite gordo 1 1 (27)"),
+            ("Leite gordo 1 l (27)".into(), 1)
+        );
+        // A one before more digits, inside a line, or after a word stays a one.
+        assert_eq!(
+            fixed("Tél. +33 1 59 80 23 56"),
+            ("Tél. +33 1 59 80 23 56".into(), 0)
+        );
+        assert_eq!(fixed("63,29 1 63,29"), ("63,29 1 63,29".into(), 0));
+        assert_eq!(fixed("Seite 1"), ("Seite 1".into(), 0));
+    }
+
+    #[test]
+    fn a_page_writes_its_decimal_separator_one_way() {
+        let words = |ts: &[&str]| -> Vec<sapllm_core::Word> {
+            ts.iter()
+                .map(|t| sapllm_core::Word {
+                    text: (*t).into(),
+                    bbox: sapllm_core::BBox::new(0.0, 0.0, 1.0, 1.0),
+                    confidence: 0.9,
+                })
+                .collect()
+        };
+        let texts =
+            |ws: &[sapllm_core::Word]| ws.iter().map(|w| w.text.clone()).collect::<Vec<_>>();
+        let mut comma = words(&[
+            "3.055,40",
+            "63,29",
+            "€425,00",
+            "0,17",
+            "61,90",
+            "3.605,59",
+            "115,54",
+            "183,32",
+            "94.68",
+            "20.11.2024",
+            "1.234",
+            "1.221.74",
+        ]);
+        assert_eq!(harmonise_decimal_separators(&mut comma), 2);
+        assert_eq!(
+            texts(&comma),
+            [
+                "3.055,40",
+                "63,29",
+                "€425,00",
+                "0,17",
+                "61,90",
+                "3.605,59",
+                "115,54",
+                "183,32",
+                "94,68",
+                "20.11.2024",
+                "1.234",
+                "1.221,74"
+            ]
+        );
+        let mut dot = words(&[
+            "2,598.65",
+            "35.30",
+            "768.22",
+            "1.493.68",
+            "12,50",
+            "2025-10-17",
+        ]);
+        assert_eq!(harmonise_decimal_separators(&mut dot), 2);
+        assert_eq!(
+            texts(&dot),
+            [
+                "2,598.65",
+                "35.30",
+                "768.22",
+                "1,493.68",
+                "12.50",
+                "2025-10-17"
+            ]
+        );
+        // No clear majority: nothing is changed.
+        let mut mixed = words(&["1,50", "2,50", "3,50", "4.50", "5.50", "±34"]);
+        assert_eq!(harmonise_decimal_separators(&mut mixed), 0);
     }
 }

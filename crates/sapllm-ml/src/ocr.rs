@@ -334,7 +334,8 @@ impl OcrEngine {
 
         // 4. Recognition.
         let t0 = Instant::now();
-        let words = self.recognize_lines(page, &lines, dpi)?;
+        let mut words = self.recognize_lines(page, &lines, dpi)?;
+        crate::ctc::harmonise_decimal_separators(&mut words);
         t.recognition = t0.elapsed();
         t.lines = lines.len();
         t.total = start.elapsed();
@@ -664,7 +665,7 @@ impl OcrEngine {
 impl OcrEngine {
     /// Context fixes of a decoded line: confusable glyphs by their neighbours, then (when
     /// configured) dropped spaces and middle dots from the ink of batch item `k` of `input`
-    /// (`w` columns, `step_px` crop pixels per time step).
+    /// (`w` columns, `step_px` crop pixels per time step), then spaces typography never sets.
     fn polish(
         &self,
         decoded: &mut crate::ctc::Decoded,
@@ -675,11 +676,13 @@ impl OcrEngine {
     ) {
         crate::ctc::resolve_confusables(decoded);
         crate::ctc::resolve_abbreviations(decoded);
+        crate::ctc::resolve_litre(decoded);
         if self.config.ink_refine {
             if let Some(ink) = crop_ink(input, k, w) {
                 ink::refine(decoded, &ink, step_px);
             }
         }
+        crate::ctc::resolve_spacing(decoded);
     }
 }
 
