@@ -412,6 +412,77 @@ pub fn resolve_litre(line: &mut Decoded) -> usize {
     changes.len()
 }
 
+/// Letters whose capital is their small letter enlarged: the recogniser tells them apart by
+/// size alone, and gets the case wrong next to letters of the other case.
+const SAME_SHAPE: &[char] = &['c', 'o', 's', 'v', 'w', 'x', 'z'];
+
+/// Case by the word around a letter: a same-shape capital ending a lowercase word is small
+/// (`pcS` → `pcs`), a same-shape small letter opening a word in capitals is a capital (`sARL`
+/// → `SARL`, `sE5569…` → `SE5569…`), and `I` after two small letters is `l` (`AnzahI`). Mixed
+/// abbreviations keep their case (`UStIdNr`, `kWh`, `McIntosh`). Returns the number of
+/// characters changed.
+pub fn resolve_case(line: &mut Decoded) -> usize {
+    let ch = |c: &DecodedChar| {
+        let mut cs = c.text.chars();
+        match (cs.next(), cs.next()) {
+            (Some(x), None) => Some(x),
+            _ => None,
+        }
+    };
+    let mut changes: Vec<(usize, char)> = Vec::new();
+    let n = line.chars.len();
+    let mut start = 0;
+    while start < n {
+        if line.chars[start].text == " " {
+            start += 1;
+            continue;
+        }
+        let end = (start..n).find(|&i| line.chars[i].text == " ").unwrap_or(n);
+        let word: Vec<Option<char>> = line.chars[start..end].iter().map(ch).collect();
+        let letters: Vec<(usize, char)> = word
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.filter(|c| c.is_alphabetic()).map(|c| (i, c)))
+            .collect();
+        // Enough capitals to go by: two more letters, or one before a run of digits (a VAT ID's
+        // country prefix).
+        let digits = word
+            .iter()
+            .filter(|c| c.is_some_and(|c| c.is_ascii_digit()))
+            .count();
+        let enough = letters.len() >= 3 || (letters.len() == 2 && digits >= 6);
+        if let (Some(&(fi, first)), true) = (letters.first(), enough) {
+            // `sARL`: every other letter a capital.
+            if SAME_SHAPE.contains(&first) && letters[1..].iter().all(|(_, c)| c.is_uppercase()) {
+                changes.push((start + fi, first.to_ascii_uppercase()));
+            }
+        }
+        for k in 2..letters.len() {
+            let (i, c) = letters[k];
+            let small_before = letters[k - 2..k].iter().all(|(_, c)| c.is_lowercase());
+            // `pcS`: the word's last letter, after small letters.
+            let last = k + 1 == letters.len();
+            if small_before
+                && last
+                && c.is_uppercase()
+                && SAME_SHAPE.contains(&c.to_ascii_lowercase())
+            {
+                changes.push((start + i, c.to_ascii_lowercase()));
+            } else if small_before
+                && c == 'I'
+                && letters.get(k + 1).is_none_or(|(_, n)| n.is_lowercase())
+            {
+                changes.push((start + i, 'l'));
+            }
+        }
+        start = end;
+    }
+    for &(i, c) in &changes {
+        line.chars[i].text = c.to_string();
+    }
+    changes.len()
+}
+
 /// Spaces that typography never sets, read into a line by the recogniser or the ink check:
 /// inside an e-mail address (`info @firma.example`, `info@firma .example`), and between a
 /// word and the comma or period that ends it (`Tel .`, `giorni ,`). A spaced leader
@@ -870,5 +941,24 @@ mod tests {
         // No clear majority: nothing is changed.
         let mut mixed = words(&["1,50", "2,50", "3,50", "4.50", "5.50", "±34"]);
         assert_eq!(harmonise_decimal_separators(&mut mixed), 0);
+    }
+
+    #[test]
+    fn case_follows_the_word_around_a_same_shape_letter() {
+        let fixed = |t: &str| {
+            let mut l = plain(t);
+            resolve_case(&mut l);
+            l.text()
+        };
+        assert_eq!(fixed("5 pcS 7,06"), "5 pcs 7,06");
+        assert_eq!(fixed("Durand sARL"), "Durand SARL");
+        assert_eq!(fixed("VAT sE556957874201"), "VAT SE556957874201");
+        assert_eq!(fixed("AnzahI"), "Anzahl");
+        // Mixed abbreviations and short words keep their case.
+        assert_eq!(
+            fixed("UStIdNr. 120 kWh McIntosh sA"),
+            "UStIdNr. 120 kWh McIntosh sA"
+        );
+        assert_eq!(fixed("Steuer-Nr. GmbH SEK"), "Steuer-Nr. GmbH SEK");
     }
 }

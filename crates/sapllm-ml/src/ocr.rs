@@ -677,6 +677,7 @@ impl OcrEngine {
         crate::ctc::resolve_confusables(decoded);
         crate::ctc::resolve_abbreviations(decoded);
         crate::ctc::resolve_litre(decoded);
+        crate::ctc::resolve_case(decoded);
         if self.config.ink_refine {
             if let Some(ink) = crop_ink(input, k, w) {
                 ink::refine(decoded, &ink, step_px);
