@@ -371,9 +371,23 @@ impl OcrEngine {
         let mut straight: Option<RgbImage> = None;
         if self.config.deskew {
             let t0 = Instant::now();
-            skew = deskew::estimate_skew(&imageops::grayscale(small), deskew::MAX_SKEW_DEGREES);
+            let grey = imageops::grayscale(small);
+            skew = deskew::estimate_skew(&grey, deskew::MAX_SKEW_DEGREES);
             if skew.abs() >= deskew::MIN_CORRECTION_DEGREES {
-                straight = Some(deskew::rotate(small, -skew));
+                // A grey scan (most are) is turned as one channel: a third of the work.
+                let is_grey = small.pixels().all(|p| p.0[0] == p.0[1] && p.0[1] == p.0[2]);
+                straight = Some(if is_grey {
+                    let turned = sapllm_document::raster::rotate(&grey, -skew, image::Luma([255]));
+                    let (w, h) = turned.dimensions();
+                    let rgb: Vec<u8> = turned
+                        .into_raw()
+                        .into_iter()
+                        .flat_map(|g| [g, g, g])
+                        .collect();
+                    RgbImage::from_raw(w, h, rgb).unwrap_or_else(|| deskew::rotate(small, -skew))
+                } else {
+                    deskew::rotate(small, -skew)
+                });
             } else {
                 skew = 0.0;
             }
