@@ -488,9 +488,9 @@ pub fn resolve_case(line: &mut Decoded) -> usize {
 /// word and the comma or period that ends it (`Tel .`, `giorni ,`). A spaced leader
 /// (`Total . . .`) keeps its spaces. Returns the number of spaces removed.
 pub fn resolve_spacing(line: &mut Decoded) -> usize {
-    let text = |chars: &[DecodedChar], i: usize| -> String {
-        chars.get(i).map(|c| c.text.clone()).unwrap_or_default()
-    };
+    fn text(chars: &[DecodedChar], i: usize) -> &str {
+        chars.get(i).map_or("", |c| c.text.as_str())
+    }
     let is = |t: &str, f: fn(char) -> bool| {
         let mut cs = t.chars();
         matches!((cs.next(), cs.next()), (Some(c), None) if f(c))
@@ -515,12 +515,12 @@ pub fn resolve_spacing(line: &mut Decoded) -> usize {
             && (
                 // `info @firma.example`
                 (after == "@"
-                    && is(&before, char::is_alphanumeric)
+                    && is(before, char::is_alphanumeric)
                     && domain_at(chars, i + 2 + usize::from(text(chars, i + 2) == " ")))
                 // `info@ firma.example`
                 || (before == "@"
                     && i >= 2
-                    && is(&text(chars, i - 2), char::is_alphanumeric)
+                    && is(text(chars, i - 2), char::is_alphanumeric)
                     && domain_at(chars, i + 1))
                 // `info@firma .example`: the word before holds an `@` and the rest is a
                 // top-level domain.
@@ -530,17 +530,16 @@ pub fn resolve_spacing(line: &mut Decoded) -> usize {
                         .rev()
                         .take_while(|c| c.text != " ")
                         .any(|c| c.text == "@")
-                    && is(&text(chars, i + 2), char::is_alphabetic))
+                    && is(text(chars, i + 2), char::is_alphabetic))
                 // `Tel .`, `giorni ,`: one comma or period after a letter, then the end of the
                 // word, and no other dot in a row after it (`Date . :` and `Total . . .` are
                 // leaders).
                 || ((after == "." || after == ",")
-                    && is(&before, char::is_alphabetic)
-                    && matches!(text(chars, i + 2).as_str(), "" | " ")
-                    && !matches!(text(chars, i + 3).as_str(), "." | "·" | ","))
+                    && is(before, char::is_alphabetic)
+                    && matches!(text(chars, i + 2), "" | " ")
+                    && !matches!(text(chars, i + 3), "." | "·" | ","))
             );
         if drop {
-            // The character after the space inherits the gap evidence it stood for.
             line.chars.remove(i);
             removed += 1;
         } else {
