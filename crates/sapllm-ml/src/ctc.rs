@@ -71,6 +71,18 @@ impl Dictionary {
         self
     }
 
+    /// The dictionary of a recogniser whose classes are the old ones at `keep` (in that
+    /// order; `keep[0]` must be the blank), every one of them choosable.
+    pub fn select(&self, keep: &[usize]) -> Self {
+        Self {
+            symbols: keep
+                .iter()
+                .map(|&i| self.symbols.get(i).cloned().unwrap_or_default())
+                .collect(),
+            allowed: None,
+        }
+    }
+
     /// Number of classes, blank included.
     pub fn classes(&self) -> usize {
         self.symbols.len()

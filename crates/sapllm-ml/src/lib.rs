@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod model;
 #[cfg(feature = "onnx")]
 pub mod ocr;
+pub mod output_layer;
 pub mod providers;
 pub mod recognizer;
 #[cfg(feature = "onnx")]

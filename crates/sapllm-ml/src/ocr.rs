@@ -113,11 +113,12 @@ impl OcrConfig {
             // Small, faded or blurred print (footers at 150 dpi) is where the tiny recogniser
             // fails; the small one reads it far better at ~4× the cost per line, and only a
             // few lines per page are that unsure. Measured on 69 scanned test-split pages, one
-            // thread, pairs run side by side: without 4.32 % CER / 430 ms CPU per page; below
-            // 0.8 → 4.01 % / 470 ms; 0.85 → 3.94 % / 494 ms; 0.9 → 3.81 % / 517 ms. 0.85 is
-            // the most that stays within the 0.5 s budget.
+            // thread, both recognisers' output layers cut to the Latin symbols: below 0.85 →
+            // 1.96 % CER / 427 ms CPU per page; 0.9 → 1.89 % / 453 ms; 0.92 → 1.81 % /
+            // 483 ms (the second core busy alike). 0.9 keeps a margin under the 0.5 s budget
+            // on a machine whose speed drifts by a tenth.
             second_model: Some(ACCURATE_MODEL.into()),
-            second_below: 0.85,
+            second_below: 0.9,
         }
     }
 
@@ -196,15 +197,13 @@ impl OcrEngine {
         let model = catalog.find(&config.model)?;
         let rt: RuntimeInfo = runtime::init(config.runtime_path.as_deref())?;
         let det = runtime::session(&model.file("det.onnx"), config.threads)?;
-        let rec = runtime::session(&model.file("rec.onnx"), config.threads)?;
-        let classes = rec_classes(&rec)?;
-        let dict = load_dictionary(&model, classes, config.latin_only)?;
+        let (rec, dict) = recogniser(&model, config.threads, config.latin_only)?;
+        let classes = dict.classes();
         let mut second_model = None;
         let second = match config.second_model.as_deref() {
             Some(name) if name != config.model => match catalog.find(name) {
                 Ok(m) => {
-                    let sess = runtime::session(&m.file("rec.onnx"), config.threads)?;
-                    let d = load_dictionary(&m, rec_classes(&sess)?, config.latin_only)?;
+                    let (sess, d) = recogniser(&m, config.threads, config.latin_only)?;
                     second_model = Some(m);
                     Some((Mutex::new(sess), d))
                 }
@@ -744,26 +743,57 @@ fn read_batch(
     Ok((lines, steps))
 }
 
-/// A model's dictionary, checked against its recogniser's class count and restricted to
-/// Latin-script symbols when asked.
-fn load_dictionary(
+/// A model's recogniser session and its dictionary, checked against each other. With
+/// `latin_only`, the recogniser's output layer is cut to the blank and the Latin-script symbols
+/// ([`crate::output_layer`]: a quarter of the tiny recogniser's time went into classes
+/// decoding never chose); if the cut fails the whole model runs and decoding is restricted.
+fn recogniser(
     model: &FoundModel,
-    classes: usize,
+    threads: usize,
     latin_only: bool,
-) -> Result<Dictionary, MlError> {
+) -> Result<(Session, Dictionary), MlError> {
+    let path = model.file("rec.onnx");
+    let full = runtime::session(&path, threads)?;
+    let classes = rec_classes(&full)?;
     let text = std::fs::read_to_string(model.file("dict.txt"))?;
     let dict = Dictionary::from_paddle(&text, classes)?;
-    Ok(if latin_only {
-        dict.restrict(is_latin_symbol)
-    } else {
-        dict
-    })
+    if !latin_only {
+        return Ok((full, dict));
+    }
+    let keep: Vec<usize> = (0..classes)
+        .filter(|&i| i == 0 || dict.symbol(i).is_some_and(is_latin_symbol))
+        .collect();
+    let cut = std::fs::read(&path)
+        .map_err(MlError::from)
+        .and_then(|bytes| crate::output_layer::cut(&bytes, classes, &keep))
+        .and_then(|bytes| {
+            let what = format!(
+                "{} (output layer cut to {} classes)",
+                path.display(),
+                keep.len()
+            );
+            runtime::session_from_memory(&bytes, threads, &what)
+        })
+        .and_then(|sess| match rec_classes(&sess)? {
+            n if n == keep.len() => Ok(sess),
+            n => Err(MlError::BadModel(format!(
+                "the cut recogniser emits {n} classes, not {}",
+                keep.len()
+            ))),
+        });
+    match cut {
+        Ok(sess) => Ok((sess, dict.select(&keep))),
+        Err(e) => {
+            tracing::warn!("recogniser runs with its whole output layer: {e}");
+            Ok((full, dict.restrict(is_latin_symbol)))
+        }
+    }
 }
 
 impl TextRecognizer for OcrEngine {
-    /// `ocr.<model>/<package>-<version> det:<sha256[..12]> rec:<sha256[..12]>`, plus the
-    /// orientation model's and the second recogniser's when they are used: the exact weights
-    /// that read a document.
+    /// `ocr.<model>/<package>-<version> det:<sha256[..12]> rec:<sha256[..12]>/<classes>`,
+    /// plus the orientation model's and the second recogniser's when they are used: the exact
+    /// weights, and output classes, that read a document.
     fn name(&self) -> String {
         let short = |model: &str, file: &str| {
             crate::catalog::pins()
@@ -773,17 +803,24 @@ impl TextRecognizer for OcrEngine {
                 .unwrap_or_else(|| "unpinned".into())
         };
         let m = &self.info.model.name;
+        // The class count after the weights: a recogniser whose output layer was cut to the
+        // Latin symbols computes other probabilities than the whole one.
         let mut name = format!(
-            "ocr.{m}/{} det:{} rec:{}",
+            "ocr.{m}/{} det:{} rec:{}/{}",
             self.info.model.source.replace(' ', "-"),
             short(m, "det.onnx"),
-            short(m, "rec.onnx")
+            short(m, "rec.onnx"),
+            self.dict.classes()
         );
         if let Some(o) = &self.info.orientation {
             name.push_str(&format!(" ori:{}", short(&o.name, "doc_ori.onnx")));
         }
-        if let Some(r) = &self.info.second {
-            name.push_str(&format!(" rec2:{}", short(&r.name, "rec.onnx")));
+        if let (Some(r), Some((_, d))) = (&self.info.second, &self.second) {
+            name.push_str(&format!(
+                " rec2:{}/{}",
+                short(&r.name, "rec.onnx"),
+                d.classes()
+            ));
         }
         name
     }

@@ -91,18 +91,30 @@ pub fn init(explicit: Option<&Path>) -> Result<RuntimeInfo, MlError> {
 
 /// A session for the model at `path` with `threads` intra-op threads.
 pub fn session(path: &Path, threads: usize) -> Result<Session, MlError> {
-    let rt = runtime(None)?;
-    let build = || -> ort::Result<Session> {
-        let mut builder = Session::builder(&rt.env)?
-            .with_optimization_level(GraphOptimizationLevel::Level3)?
-            .with_intra_threads(threads.max(1))?
-            .with_inter_threads(1)?;
-        if let Some(ep) = crate::providers::onnx::dispatch(rt.info.provider.active) {
-            builder = builder.with_execution_providers([ep])?;
-        }
-        builder.commit_from_file(path)
-    };
-    build().map_err(|e| MlError::BadModel(format!("{}: {e}", path.display())))
+    build_session(threads, |b| b.commit_from_file(path))
+        .map_err(|e| MlError::BadModel(format!("{}: {e}", path.display())))
+}
+
+/// A session for a model held in memory (`what` names it in errors): one derived from a
+/// verified file, such as a recogniser with its output layer cut ([`crate::output_layer`]).
+pub fn session_from_memory(bytes: &[u8], threads: usize, what: &str) -> Result<Session, MlError> {
+    build_session(threads, |b| b.commit_from_memory(bytes))
+        .map_err(|e| MlError::BadModel(format!("{what}: {e}")))
+}
+
+fn build_session(
+    threads: usize,
+    commit: impl FnOnce(&mut ort::session::builder::SessionBuilder) -> ort::Result<Session>,
+) -> ort::Result<Session> {
+    let rt = runtime(None).map_err(|e| ort::Error::new(e.to_string()))?;
+    let mut builder = Session::builder(&rt.env)?
+        .with_optimization_level(GraphOptimizationLevel::Level3)?
+        .with_intra_threads(threads.max(1))?
+        .with_inter_threads(1)?;
+    if let Some(ep) = crate::providers::onnx::dispatch(rt.info.provider.active) {
+        builder = builder.with_execution_providers([ep])?;
+    }
+    commit(&mut builder)
 }
 
 #[cfg(test)]
