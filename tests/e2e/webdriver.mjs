@@ -99,9 +99,21 @@ export class Element {
     this.id = id;
     this.ref = { [ELEMENT]: id };
   }
-  /** A real WebDriver click (pointer at the element's centre). */
-  click() {
-    return this.driver.cmd('POST', `/element/${this.id}/click`, {});
+  /**
+   * A real WebDriver click (pointer at the element's centre). An element covered for a moment
+   * (a dialog still closing, a notice sliding in) is clicked again for up to 3 s; one that stays
+   * covered fails the test with WebDriver's reason.
+   */
+  async click() {
+    const until = Date.now() + 3000;
+    for (;;) {
+      try {
+        return await this.driver.cmd('POST', `/element/${this.id}/click`, {});
+      } catch (e) {
+        if (!String(e.message).includes('click intercepted') || Date.now() > until) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }
   /**
    * A real click where WebKitWebDriver can do one; SVG shapes it reports as "not
