@@ -63,7 +63,8 @@ pub struct OcrConfig {
     pub rec_batch: usize,
     /// Lines whose mean character probability is below this are dropped (noise, stamps).
     pub drop_score: f32,
-    /// Decode only Latin-script symbols (European invoices; see `ctc::is_latin_symbol`).
+    /// Decode only Latin-script symbols (European invoices; see `ctc::is_latin_symbol`): the
+    /// recognisers' output layers are cut to them ([`crate::output_layer`]).
     pub latin_only: bool,
     /// Horizontal scale of line crops before recognition (1 = aspect kept). Below 1 the
     /// recogniser sees narrower glyphs and fewer columns: its cost is linear in the width.
@@ -746,48 +747,54 @@ fn read_batch(
 /// A model's recogniser session and its dictionary, checked against each other. With
 /// `latin_only`, the recogniser's output layer is cut to the blank and the Latin-script symbols
 /// ([`crate::output_layer`]: a quarter of the tiny recogniser's time went into classes
-/// decoding never chose); if the cut fails the whole model runs and decoding is restricted.
+/// decoding never chose), and only that session is built; if the cut fails, the whole model
+/// runs and decoding is restricted.
 fn recogniser(
     model: &FoundModel,
     threads: usize,
     latin_only: bool,
 ) -> Result<(Session, Dictionary), MlError> {
     let path = model.file("rec.onnx");
-    let full = runtime::session(&path, threads)?;
-    let classes = rec_classes(&full)?;
     let text = std::fs::read_to_string(model.file("dict.txt"))?;
-    let dict = Dictionary::from_paddle(&text, classes)?;
-    if !latin_only {
-        return Ok((full, dict));
-    }
-    let keep: Vec<usize> = (0..classes)
-        .filter(|&i| i == 0 || dict.symbol(i).is_some_and(is_latin_symbol))
-        .collect();
-    let cut = std::fs::read(&path)
-        .map_err(MlError::from)
-        .and_then(|bytes| crate::output_layer::cut(&bytes, classes, &keep))
-        .and_then(|bytes| {
-            let what = format!(
-                "{} (output layer cut to {} classes)",
-                path.display(),
-                keep.len()
-            );
-            runtime::session_from_memory(&bytes, threads, &what)
-        })
-        .and_then(|sess| match rec_classes(&sess)? {
-            n if n == keep.len() => Ok(sess),
-            n => Err(MlError::BadModel(format!(
-                "the cut recogniser emits {n} classes, not {}",
-                keep.len()
-            ))),
-        });
-    match cut {
-        Ok(sess) => Ok((sess, dict.select(&keep))),
-        Err(e) => {
-            tracing::warn!("recogniser runs with its whole output layer: {e}");
-            Ok((full, dict.restrict(is_latin_symbol)))
+    if latin_only {
+        let bytes = std::fs::read(&path)?;
+        if let Some(classes) = crate::output_layer::declared_classes(&bytes) {
+            let dict = Dictionary::from_paddle(&text, classes)?;
+            let keep: Vec<usize> = (0..classes)
+                .filter(|&i| i == 0 || dict.symbol(i).is_some_and(is_latin_symbol))
+                .collect();
+            let cut = crate::output_layer::cut(&bytes, classes, &keep)
+                .and_then(|bytes| {
+                    let what = format!(
+                        "{} (output layer cut to {} classes)",
+                        path.display(),
+                        keep.len()
+                    );
+                    runtime::session_from_memory(&bytes, threads, &what)
+                })
+                .and_then(|sess| match rec_classes(&sess)? {
+                    n if n == keep.len() => Ok(sess),
+                    n => Err(MlError::BadModel(format!(
+                        "the cut recogniser emits {n} classes, not {}",
+                        keep.len()
+                    ))),
+                });
+            match cut {
+                Ok(sess) => return Ok((sess, dict.select(&keep))),
+                Err(e) => tracing::warn!("recogniser runs with its whole output layer: {e}"),
+            }
         }
     }
+    let whole = runtime::session(&path, threads)?;
+    let dict = Dictionary::from_paddle(&text, rec_classes(&whole)?)?;
+    Ok((
+        whole,
+        if latin_only {
+            dict.restrict(is_latin_symbol)
+        } else {
+            dict
+        },
+    ))
 }
 
 impl TextRecognizer for OcrEngine {

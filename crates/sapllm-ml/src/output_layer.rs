@@ -176,6 +176,29 @@ pub fn cut(onnx: &[u8], classes: usize, keep: &[usize]) -> Result<Vec<u8>, MlErr
     Ok(out)
 }
 
+/// The class count the model declares for its output (the last dimension of its first graph
+/// output), read from the bytes without building a session; `None` when it is not declared.
+pub fn declared_classes(onnx: &[u8]) -> Option<usize> {
+    let field = |msg: &[u8], number: u64| -> Option<Vec<u8>> {
+        parse(msg)?
+            .into_iter()
+            .find(|f| f.number == number && f.wire == 2)
+            .map(|f| f.value.to_vec())
+    };
+    let graph = field(onnx, MODEL_GRAPH)?;
+    let output = field(&graph, GRAPH_OUTPUT)?;
+    let shape = field(
+        &field(&field(&output, VALUE_INFO_TYPE)?, TYPE_TENSOR)?,
+        TENSOR_TYPE_SHAPE,
+    )?;
+    let dims = parse(&shape)?;
+    let last = dims.iter().rev().find(|d| d.number == SHAPE_DIM)?;
+    let value = parse(last.value)?
+        .into_iter()
+        .find(|f| f.number == DIM_VALUE && f.wire == 0)?;
+    usize::try_from(read_varint(value.value, &mut 0)?).ok()
+}
+
 /// An initializer over the classes, cut: `Some((tensor, rank))` for a float `[h, classes]`
 /// weight (rank 2) or `[classes]` bias (rank 1) stored as raw data; `None` for any other.
 fn cut_tensor(
@@ -256,12 +279,10 @@ fn reshape_value_info(vi: &[u8], classes: usize, kept: usize) -> Result<Option<V
                     return Ok(None);
                 }
                 changed = true;
+                let mut value = Vec::new();
+                write_varint(&mut value, kept as u64);
                 let mut dim = Vec::new();
-                write_field(&mut dim, DIM_VALUE, 0, &{
-                    let mut v = Vec::new();
-                    write_varint(&mut v, kept as u64);
-                    v
-                });
+                write_field(&mut dim, DIM_VALUE, 0, &value);
                 let mut out = Vec::with_capacity(shape.len());
                 for (i, d) in dims.iter().enumerate() {
                     let value = if i == last { dim.as_slice() } else { d.value };
@@ -380,7 +401,9 @@ mod tests {
             (GRAPH_VALUE_INFO, 2, value_info("hidden", &[1, 25, 2])),
         ]);
         let model = msg(&[(1, 0, varint(8)), (MODEL_GRAPH, 2, graph)]);
+        assert_eq!(declared_classes(&model), Some(4));
         let edited = cut(&model, 4, &[0, 3]).unwrap();
+        assert_eq!(declared_classes(&edited), Some(2));
         assert_eq!(
             initializer(&edited, "w"),
             (vec![2, 2], vec![0., 3., 10., 13.])
