@@ -60,6 +60,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(v) = take("--second-below") {
         config.second_below = v.parse()?;
     }
+    if let Some(v) = take("--band-gap") {
+        config.det_band_gap = v.parse()?;
+    }
     if let Some(v) = take("--latin") {
         config.latin_only = v == "1";
     }

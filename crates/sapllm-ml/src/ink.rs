@@ -222,6 +222,13 @@ impl CropInk {
 }
 
 /// Corrects `line` (decoded from a crop `step_px` pixels per time step) with the crop's ink:
+/// Whether `a` ends and `b` starts with a digit: the groups of one amount (`28 688,89`), where
+/// a speck in the gap is never a middle dot.
+fn between_digits(a: &DecodedChar, b: &DecodedChar) -> bool {
+    a.text.chars().last().is_some_and(|c| c.is_ascii_digit())
+        && b.text.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
 /// inserts the word spaces it dropped, turns a lone raised period into `·` and inserts a `·`
 /// where a raised dot stands unread between two words. Returns the number of changes.
 pub fn refine(line: &mut Decoded, ink: &CropInk, step_px: f32) -> usize {
@@ -277,6 +284,7 @@ pub fn refine(line: &mut Decoded, ink: &CropInk, step_px: f32) -> usize {
                         .collect();
                     let dot = !is_mark(prev)
                         && !is_mark(c)
+                        && !between_digits(prev, c)
                         && middle.len() == 1
                         && ink.is_middle_dot(middle[0].0, middle[0].1)
                         && widest_blank as f32 >= 0.4 * xh;
@@ -312,7 +320,11 @@ pub fn refine(line: &mut Decoded, ink: &CropInk, step_px: f32) -> usize {
             } else if prev.text == " " && c.text != " " && i >= 2 {
                 // A gap the recogniser did see: a skipped middle dot inside it?
                 let before = &chars[i - 2];
-                if before.text != " " && !is_mark(before) && !is_mark(c) {
+                if before.text != " "
+                    && !is_mark(before)
+                    && !is_mark(c)
+                    && !between_digits(before, c)
+                {
                     let (a, b) = (col(before), col(c));
                     if b > a + 1 {
                         let runs = ink.inked_runs(a, b);
@@ -636,6 +648,26 @@ mod tests {
         };
         refine(&mut period, &ink, 4.0);
         assert_eq!(period.text(), "a . b");
+    }
+
+    #[test]
+    fn a_speck_between_the_digit_groups_of_an_amount_is_not_a_middle_dot() {
+        // "2 6" with the same raised dot between them: a thousands gap (`28 688,89`).
+        let mut rects = letters(&[4, 44]);
+        rects.push((26, 26, 30, 30));
+        let ink = CropInk::new(&crop(64, 48, &rects), 64, 48).unwrap();
+        let mut spaced = Decoded {
+            chars: vec![ch("2", 2), ch(" ", 7), ch("6", 12)],
+            steps: 16,
+        };
+        refine(&mut spaced, &ink, 4.0);
+        assert_eq!(spaced.text(), "2 6");
+        let mut unspaced = Decoded {
+            chars: vec![ch("2", 2), ch("6", 12)],
+            steps: 16,
+        };
+        refine(&mut unspaced, &ink, 4.0);
+        assert_eq!(unspaced.text(), "2 6");
     }
 
     #[test]
