@@ -469,6 +469,22 @@ pub fn resolve_case(line: &mut Decoded) -> usize {
                 changes.push((start + fi, first.to_ascii_uppercase()));
             }
         }
+        // `WHLPITE4xXx`, `Gs-2024-0069`: small same-shape letters among capitals (two or
+        // more, or one beside a number) are capitals.
+        let shaped: Vec<char> = letters
+            .iter()
+            .map(|&(_, c)| c)
+            .filter(|c| !SAME_SHAPE.contains(&c.to_ascii_lowercase()))
+            .collect();
+        let capitals = shaped.iter().all(|c| c.is_uppercase())
+            && (shaped.len() >= 2 || (shaped.len() == 1 && digits >= 3));
+        if capitals {
+            for &(i, c) in &letters {
+                if SAME_SHAPE.contains(&c) {
+                    changes.push((start + i, c.to_ascii_uppercase()));
+                }
+            }
+        }
         for k in 2..letters.len() {
             let (i, c) = letters[k];
             let small_before = letters[k - 2..k].iter().all(|(_, c)| c.is_lowercase());
@@ -948,11 +964,14 @@ mod tests {
         assert_eq!(fixed("Durand sARL"), "Durand SARL");
         assert_eq!(fixed("VAT sE556957874201"), "VAT SE556957874201");
         assert_eq!(fixed("AnzahI"), "Anzahl");
+        assert_eq!(fixed("BIC WHLPITE4xXx"), "BIC WHLPITE4XXX");
+        assert_eq!(fixed("Gs-2024-0069"), "GS-2024-0069");
         // Mixed abbreviations and short words keep their case.
         assert_eq!(
             fixed("UStIdNr. 120 kWh McIntosh sA"),
             "UStIdNr. 120 kWh McIntosh sA"
         );
         assert_eq!(fixed("Steuer-Nr. GmbH SEK"), "Steuer-Nr. GmbH SEK");
+        assert_eq!(fixed("KGaA Gs 12 x 5 Ts"), "KGaA Gs 12 x 5 Ts");
     }
 }

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sapllm_core::{BBox, DocType, FieldKey, FieldValue, Page};
+use sapllm_core::{BBox, DocType, FieldKey, FieldValue, Page, SourceKind};
 
 use super::lexicon::{self, Label, Lexicon, Target};
 use super::parse::{self, DateCertainty, DecimalStyle};
@@ -357,6 +357,11 @@ fn find_hits(views: &[PageView<'_>], lex: &Lexicon) -> Vec<Hit> {
                         break;
                     }
                 }
+                // On an OCR page a label with a misread letter or two (`Stevermummer`,
+                // `No factura`) is still the label.
+                if matched.is_none() && v.page.text_source == SourceKind::Ocr {
+                    matched = misread_label(lex, &toks[i..], |t| line.seg_of(t.pos) == seg);
+                }
                 // German compound titles (`Baurechnung`, `Stornorechnung`, `Sammelgutschrift`).
                 if matched.is_none() {
                     let t = toks[i].text.as_str();
@@ -416,6 +421,68 @@ fn find_hits(views: &[PageView<'_>], lex: &Lexicon) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// The label that `toks` (from its start, tokens for which `same_phrase` holds) spells with
+/// the fewest misread letters, and its token count: the label's letters run together must
+/// start alike and be at least [`MISREAD_MIN_LEN`] long, and at most one letter in
+/// [`MISREAD_LETTERS_PER_ERROR`] may differ (insertions, drops and substitutions alike). Ties go
+/// to the longer label. Only for OCR text: a text layer spells its labels as printed.
+fn misread_label(
+    lex: &Lexicon,
+    toks: &[super::view::Tok],
+    same_phrase: impl Fn(&super::view::Tok) -> bool,
+) -> Option<(usize, usize)> {
+    let first = toks.first()?.text.chars().next()?;
+    let mut best: Option<(usize, usize, usize, usize)> = None; // (distance, -len, lid, n)
+    for (lid, l) in lex.labels.iter().enumerate() {
+        let n = l.tokens.len();
+        if n > toks.len() || !toks[..n].iter().all(&same_phrase) {
+            continue;
+        }
+        let label: Vec<char> = l.tokens.concat().chars().collect();
+        if label.len() < MISREAD_MIN_LEN || label[0] != first {
+            continue;
+        }
+        let allowed = label.len() / MISREAD_LETTERS_PER_ERROR;
+        let seen: Vec<char> = toks[..n].iter().flat_map(|t| t.text.chars()).collect();
+        if seen.len().abs_diff(label.len()) > allowed || seen == label {
+            continue;
+        }
+        let Some(d) = edit_distance_within(&seen, &label, allowed) else {
+            continue;
+        };
+        let key = (d, usize::MAX - label.len(), lid, n);
+        if best.is_none_or(|b| (key.0, key.1) < (b.0, b.1)) {
+            best = Some(key);
+        }
+    }
+    best.map(|(_, _, lid, n)| (lid, n))
+}
+
+/// Shortest label (letters run together) matched despite misread letters.
+const MISREAD_MIN_LEN: usize = 7;
+/// One misread letter allowed per this many letters of the label (7–11 letters: one; 12+: two).
+const MISREAD_LETTERS_PER_ERROR: usize = 6;
+
+/// Levenshtein distance of `a` and `b` when it is at most `max`.
+fn edit_distance_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        let mut row_min = cur[0];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            row_min = row_min.min(cur[j + 1]);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    (prev[b.len()] <= max).then_some(prev[b.len()])
 }
 
 // ---------------------------------------------------------------- typed parsers
@@ -1293,6 +1360,41 @@ fn bic_near_iban(v: &PageView<'_>, li: usize, page: usize, iban_score: f32, out:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ocr_label_with_a_misread_letter_or_two_is_still_the_label() {
+        let lex = lexicon::lexicon(DocType::Invoice);
+        let hit = |words: &[&str]| {
+            let toks: Vec<super::super::view::Tok> = words
+                .iter()
+                .enumerate()
+                .map(|(pos, w)| super::super::view::Tok {
+                    text: (*w).to_owned(),
+                    pos,
+                    end_in_word: w.len(),
+                })
+                .collect();
+            misread_label(lex, &toks, |_| true).map(|(lid, n)| (lex.labels[lid].tokens.concat(), n))
+        };
+        // Two letters off in twelve, one in eight.
+        assert_eq!(
+            hit(&["stevermummer", "190"]),
+            Some(("steuernummer".into(), 1))
+        );
+        assert_eq!(hit(&["no", "factura", "a"]), Some(("nfactura".into(), 2)));
+        // Three off, a different first letter, a short word: not labels.
+        assert_eq!(hit(&["stevermummet"]), None);
+        assert_eq!(hit(&["zteuernummer"]), None);
+        assert_eq!(hit(&["datun"]), None);
+        // Words on the page that merely resemble nothing in the lexicon.
+        assert_eq!(hit(&["bergstrasse", "12"]), None);
+
+        assert_eq!(edit_distance_within(&['a', 'b'], &['a', 'b'], 0), Some(0));
+        let (a, b): (Vec<char>, Vec<char>) =
+            ("kitten".chars().collect(), "sitting".chars().collect());
+        assert_eq!(edit_distance_within(&a, &b, 3), Some(3));
+        assert_eq!(edit_distance_within(&a, &b, 2), None);
+    }
 
     fn items(s: &str) -> Vec<Item> {
         s.split_whitespace()
