@@ -642,6 +642,10 @@ const SYMBOLS: &[(&str, &str)] = &[
     ("₺", "TRY"),
 ];
 
+/// Whole words that stand for `zł`: typed without Polish letters (`zl`), or read by OCR with
+/// the stroke lost or taken for a `t`. Never a prefix or suffix (`zlecenie` is a word).
+const PLN_WORDS: &[&str] = &["zl", "zt"];
+
 /// ISO 4217 codes that invoices in our markets are priced in. A closed list on purpose: any
 /// three capital letters would otherwise match (`USt`, `NET`, `TVA`).
 const ISO_CODES: &[&str] = &[
@@ -674,6 +678,9 @@ pub fn detect_currency(s: &str) -> Option<&'static str> {
         let lower = core.to_lowercase();
         if matches!(lower.as_str(), "euro" | "euros") {
             return Some("EUR");
+        }
+        if PLN_WORDS.contains(&core) {
+            return Some("PLN");
         }
         for (sym, code) in SYMBOLS {
             if core == *sym || w.starts_with(sym) || w.ends_with(sym) {
@@ -1059,6 +1066,10 @@ mod tests {
         assert_eq!(detect_currency("CHF 1'200.-"), Some("CHF"));
         assert_eq!(detect_currency("USt 19%"), None);
         assert_eq!(detect_currency("Fr. Müller"), None);
+        // `zł` typed without Polish letters or misread by OCR, as a word only.
+        assert_eq!(detect_currency("netto zl 4 082,35"), Some("PLN"));
+        assert_eq!(detect_currency("Razem zt 938,94"), Some("PLN"));
+        assert_eq!(detect_currency("zlecenie nr 12"), None);
     }
 
     #[test]

@@ -1047,6 +1047,7 @@ fn vat_ids(ctx: &Ctx<'_>, secs: &[Section], out: &mut Vec<Cand>) {
     let issuer = issuer(ctx, secs);
     for (pi, v) in ctx.views.iter().enumerate() {
         let h = v.page.height.max(1.0);
+        let ocr_page = v.page.text_source == sapllm_core::SourceKind::Ocr;
         for (li, line) in v.lines.iter().enumerate() {
             for seg in &line.segs {
                 let items: Vec<Item> = (seg.start..seg.end)
@@ -1059,7 +1060,18 @@ fn vat_ids(ctx: &Ctx<'_>, secs: &[Section], out: &mut Vec<Cand>) {
                 while k < items.len() {
                     let t = items[k].text.trim_start_matches([':', '(']);
                     let b = t.as_bytes();
-                    if b.len() < 2 || !b[0].is_ascii_uppercase() || !b[1].is_ascii_uppercase() {
+                    // A country prefix is printed in capitals; OCR gets the case of a `p` or
+                    // a `c` wrong now and then (`pT507034511`), and the code is read
+                    // upper-cased. Such a prefix must be followed by a digit, so a word
+                    // glued to an ID (`NoDK96477619`) is not taken for one.
+                    let capitals =
+                        b.len() >= 2 && b[0].is_ascii_uppercase() && b[1].is_ascii_uppercase();
+                    let misread = ocr_page
+                        && b.len() >= 3
+                        && b[0].is_ascii_alphabetic()
+                        && b[1].is_ascii_alphabetic()
+                        && b[2].is_ascii_digit();
+                    if !capitals && !misread {
                         k += 1;
                         continue;
                     }

@@ -738,6 +738,53 @@ fn an_unsure_ocr_word_caps_the_confidence_of_its_field() {
     assert!(iban(&ocr) <= 0.99 && iban(&ocr) >= iban(&digital).min(0.99) - 1e-6);
 }
 
+/// Misreadings a text layer never has: on an OCR page a label two letters off in fifteen and a
+/// VAT ID whose country prefix came out in small letters are still read; on a text layer the
+/// same words are taken as printed.
+#[test]
+fn an_ocr_page_forgives_a_misread_label_and_the_case_of_a_vat_prefix() {
+    let misread = |source: SourceKind| {
+        let mut p = german_invoice();
+        p.text_source = source;
+        for w in &mut p.words {
+            w.text = match w.text.as_str() {
+                "Rechnungsnummer:" => "Rechnungsnunmer:".into(),
+                "DE123456789" => "dE123456789".into(),
+                // A word glued to an ID is no country prefix.
+                "Tel." => "NoDK96477619".into(),
+                t => t.to_owned(),
+            };
+        }
+        extract(&[p])
+    };
+    let ocr = misread(SourceKind::Ocr);
+    assert_eq!(text(&ocr, FieldKey::SellerVatId), "DE123456789");
+    assert!(
+        !ocr.fields
+            .values()
+            .any(|f| format!("{:?}", f.value).contains("NODK")),
+        "{:?}",
+        ocr.fields
+    );
+    assert_eq!(text(&ocr, FieldKey::InvoiceNumber), "RE-2024-001");
+    assert!(
+        field(&ocr, FieldKey::InvoiceNumber)
+            .provenance
+            .explanation
+            .contains("Rechnungsnunmer"),
+        "{:?}",
+        field(&ocr, FieldKey::InvoiceNumber).provenance.explanation
+    );
+    let layer = misread(SourceKind::TextLayer);
+    assert!(!layer.fields.contains_key(&FieldKey::SellerVatId));
+    assert!(
+        layer
+            .fields
+            .get(&FieldKey::InvoiceNumber)
+            .is_none_or(|f| !f.provenance.explanation.contains("Rechnungsnunmer"))
+    );
+}
+
 fn number_cand(value: &str, score: f32) -> (super::ranking::Origin, super::candidates::Cand) {
     (
         super::ranking::Origin::LabelValue,
