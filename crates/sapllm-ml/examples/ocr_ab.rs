@@ -59,18 +59,17 @@ fn median(v: &[f64]) -> f64 {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let mut take = |flag: &str| -> Option<String> {
-        let i = args.iter().position(|a| a == flag)?;
-        let v = args.get(i + 1).cloned();
-        args.drain(i..(i + 2).min(args.len()));
-        v
-    };
-    let (fa, fb) = (
-        take("--a").unwrap_or_default(),
-        take("--b").unwrap_or_default(),
-    );
-    let engines = [OcrEngine::new(config(&fa)?)?, OcrEngine::new(config(&fb)?)?];
+    let (mut flags, mut args) = ([String::new(), String::new()], Vec::new());
+    let mut given = std::env::args().skip(1);
+    while let Some(a) = given.next() {
+        match a.as_str() {
+            "--a" => flags[0] = given.next().unwrap_or_default(),
+            "--b" => flags[1] = given.next().unwrap_or_default(),
+            _ => args.push(a),
+        }
+    }
+    let (fa, fb) = (&flags[0], &flags[1]);
+    let engines = [OcrEngine::new(config(fa)?)?, OcrEngine::new(config(fb)?)?];
     let pdf = PdfEngine::global(None)?;
     let mut tallies = [Tally::default(), Tally::default()];
     let mut ratios = Vec::new();
