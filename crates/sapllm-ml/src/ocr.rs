@@ -1077,19 +1077,14 @@ pub fn downscale(img: &RgbImage, dw: u32, dh: u32) -> RgbImage {
 /// [`downscale`] of a grey page: one channel averaged, then copied to three.
 fn downscale_grey(page: &GreyPlane, dw: u32, dh: u32) -> RgbImage {
     let (w, h) = (page.w, page.h);
-    let (dw, dh) = (dw.min(w as u32), dh.min(h as u32));
-    let grey = if dw as usize >= w || dh as usize >= h {
-        page.raw.clone()
+    let (dw, dh) = (dw as usize, dh as usize);
+    let (grey, ow, oh) = if dw >= w || dh >= h {
+        (page.raw.clone(), w, h)
     } else {
-        downscale_raw(&page.raw, w, h, 1, dw as usize, dh as usize)
-    };
-    let (ow, oh) = if dw as usize >= w || dh as usize >= h {
-        (w as u32, h as u32)
-    } else {
-        (dw, dh)
+        (downscale_raw(&page.raw, w, h, 1, dw, dh), dw, dh)
     };
     let rgb: Vec<u8> = grey.into_iter().flat_map(|g| [g, g, g]).collect();
-    RgbImage::from_raw(ow, oh, rgb).unwrap_or_default()
+    RgbImage::from_raw(ow as u32, oh as u32, rgb).unwrap_or_default()
 }
 
 /// Area-averaging downscale of interleaved 8-bit pixels with `ch` channels. The source rows

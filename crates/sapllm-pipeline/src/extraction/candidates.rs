@@ -434,22 +434,33 @@ fn misread_label(
     same_phrase: impl Fn(&super::view::Tok) -> bool,
 ) -> Option<(usize, usize)> {
     let first = toks.first()?.text.chars().next()?;
+    // The page's letters run together over the first n tokens, for each n a label can span.
+    let mut seen_by_count: Vec<Option<Vec<char>>> = Vec::new();
     let mut best: Option<(usize, usize, usize, usize)> = None; // (distance, -len, lid, n)
     for (lid, l) in lex.labels.iter().enumerate() {
-        let n = l.tokens.len();
-        if n > toks.len() || !toks[..n].iter().all(&same_phrase) {
-            continue;
-        }
-        let label: Vec<char> = l.tokens.concat().chars().collect();
+        let label = &l.letters;
         if label.len() < MISREAD_MIN_LEN || label[0] != first {
             continue;
         }
-        let allowed = label.len() / MISREAD_LETTERS_PER_ERROR;
-        let seen: Vec<char> = toks[..n].iter().flat_map(|t| t.text.chars()).collect();
-        if seen.len().abs_diff(label.len()) > allowed || seen == label {
+        let n = l.tokens.len();
+        if n > toks.len() {
             continue;
         }
-        let Some(d) = edit_distance_within(&seen, &label, allowed) else {
+        if seen_by_count.len() <= n {
+            seen_by_count.resize(n + 1, None);
+        }
+        let seen = seen_by_count[n].get_or_insert_with(|| {
+            if toks[..n].iter().all(&same_phrase) {
+                toks[..n].iter().flat_map(|t| t.text.chars()).collect()
+            } else {
+                Vec::new()
+            }
+        });
+        let allowed = label.len() / MISREAD_LETTERS_PER_ERROR;
+        if seen.is_empty() || seen.len().abs_diff(label.len()) > allowed || seen == label {
+            continue;
+        }
+        let Some(d) = edit_distance_within(seen, label, allowed) else {
             continue;
         };
         let key = (d, usize::MAX - label.len(), lid, n);

@@ -54,6 +54,8 @@ pub(crate) struct Label {
     pub target: Target,
     pub tokens: Vec<String>,
     pub strength: f32,
+    /// The tokens' letters run together (`nfactura`), for matching misread OCR labels.
+    pub letters: Vec<char>,
 }
 
 use FieldKey as F;
@@ -1191,10 +1193,12 @@ impl Lexicon {
             if tokens.is_empty() {
                 continue;
             }
+            let letters = tokens.concat().chars().collect();
             labels.push(Label {
                 target,
                 tokens,
                 strength,
+                letters,
             });
         }
         let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
